@@ -1,0 +1,39 @@
+#include "cli/app.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/commands.hpp"
+
+namespace regsweep::cli {
+namespace {
+
+// The one table of subcommands. Add a line here and a <name>_command.cpp beside this file.
+constexpr CommandEntry k_commands[] = {
+    {"plan", "Show what a lifecycle policy would expire or transition, per image, and why", setup_plan},
+    {"policy", "Validate, and (with ECR) get, put, diff, preview and delete lifecycle policies",
+     setup_policy},
+};
+
+}  // namespace
+
+int run_main(int argc, char** argv) {
+  CLI::App app{"regsweep: delete old and untagged container images by ECR lifecycle policy rules"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "regsweep 0.1.0");
+  RunFunction run;
+  for (const auto& entry : k_commands) {
+    CLI::App* sub = app.add_subcommand(entry.name, entry.summary);
+    entry.setup(*sub, run);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? k_exit_ok : k_exit_usage;
+  }
+  if (!run) return k_exit_usage;
+  return run();
+}
+
+}  // namespace regsweep::cli

@@ -1,0 +1,68 @@
+// What regsweep knows about an image: the fields of ECR's ImageDetail that decide its fate, plus
+// what its manifest says about other images (an index's children, an artifact's subject). Every
+// backend (snapshot file, ECR API, OCI API) produces these; the policy engine and planner read them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/time.hpp"
+
+namespace regsweep {
+
+// ECR's imageStatus. ARCHIVED images belong to the archive storage class; ACTIVATING ones are being
+// restored and are treated as archive-class until the restore completes (spec Q10, our choice: no
+// standard-class rule may act on an image that is not yet restored).
+enum class ImageStatus { active, archived, activating };
+enum class StorageClass { standard, archive };
+
+struct ImageRecord {
+  std::string digest;             // "sha256:..."
+  std::vector<std::string> tags;  // empty: untagged
+  EpochMillis pushed_at = 0;
+  std::optional<EpochMillis> last_pulled_at;     // lastRecordedPullTime
+  std::optional<EpochMillis> last_archived_at;   // lastArchivedAt
+  std::optional<EpochMillis> last_activated_at;  // lastActivatedAt (restored from archive)
+  std::uint64_t size_bytes = 0;
+  ImageStatus status = ImageStatus::active;
+  std::string manifest_media_type;  // imageManifestMediaType
+  std::string artifact_media_type;  // artifactMediaType
+
+  // From the manifest body, when it was read: an image index / manifest list names its children;
+  // an OCI artifact (signature, SBOM, attestation) names its subject.
+  std::vector<std::string> child_digests;
+  std::optional<std::string> subject_digest;
+  // The manifest body itself, when a backend fetched it (journaled before deletion).
+  std::optional<std::string> manifest;
+
+  bool tagged() const { return !tags.empty(); }
+  StorageClass storage_class() const {
+    return status == ImageStatus::active ? StorageClass::standard : StorageClass::archive;
+  }
+  bool is_index() const { return !child_digests.empty() || is_index_media_type(manifest_media_type); }
+
+  static bool is_index_media_type(const std::string& media_type);
+};
+
+struct Repository {
+  std::string name;
+  std::string registry_id;  // account id for ECR; empty for snapshots that do not say
+  std::string region;       // empty when unknown
+  std::vector<ImageRecord> images;
+};
+
+// Everything a source listed. A repository whose listing failed is not here but in `skipped`, with
+// the reason: it is never evaluated on partial data (DESIGN.md safety rule 1).
+struct SkippedRepository {
+  std::string name;
+  std::string reason;
+};
+
+struct Inventory {
+  std::vector<Repository> repositories;
+  std::vector<SkippedRepository> skipped;
+};
+
+}  // namespace regsweep

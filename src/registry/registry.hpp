@@ -1,0 +1,63 @@
+// The one interface every registry backend implements: a snapshot file, ECR over its API, any OCI
+// registry. Backends return complete answers or an error: list_images() either returns every image
+// of the repository (all pages) or fails, so nobody evaluates a partial listing (DESIGN.md safety
+// rule 1). Backends never include policy/ or plan/.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/image.hpp"
+#include "util/result.hpp"
+
+namespace regsweep {
+
+struct ImageId {
+  std::string digest;  // may be empty when deleting by tag
+  std::string tag;     // may be empty when deleting by digest
+};
+
+struct DeleteFailure {
+  ImageId id;
+  std::string code;    // ECR failureCode, e.g. "ImageNotFound"
+  std::string reason;  // failureReason
+};
+
+struct DeleteOutcome {
+  std::vector<ImageId> deleted;
+  std::vector<DeleteFailure> failures;
+};
+
+struct RepositoryInfo {
+  std::string name;
+  std::string registry_id;
+  std::string uri;  // e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/app
+};
+
+class Registry {
+ public:
+  virtual ~Registry() = default;
+
+  // A human name for messages: "snapshot demo.json", "ECR 123456789012 eu-west-1".
+  virtual std::string describe() const = 0;
+
+  virtual Result<std::vector<RepositoryInfo>> list_repositories() = 0;
+  // Every image of the repository, with child_digests/subject_digest filled in from the manifests of
+  // image indexes and artifacts. Fails whole if any page or manifest read fails.
+  virtual Result<std::vector<ImageRecord>> list_images(const std::string& repository) = 0;
+  // Images by digest, described afresh (used to re-check right before deleting).
+  virtual Result<std::vector<ImageRecord>> describe_images(const std::string& repository,
+                                                           const std::vector<std::string>& digests) = 0;
+  // At most 100 ids per call for ECR; backends split larger requests themselves.
+  virtual Result<DeleteOutcome> delete_images(const std::string& repository,
+                                              const std::vector<ImageId>& ids) = 0;
+
+  // Lifecycle policies: nullopt when the repository has none. Backends without lifecycle policies
+  // (OCI) return an invalid_input error naming the backend.
+  virtual Result<std::optional<std::string>> get_lifecycle_policy(const std::string& repository) = 0;
+  virtual Status put_lifecycle_policy(const std::string& repository, const std::string& policy_text) = 0;
+  virtual Status delete_lifecycle_policy(const std::string& repository) = 0;
+};
+
+}  // namespace regsweep

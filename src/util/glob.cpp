@@ -1,0 +1,29 @@
+#include "util/glob.hpp"
+
+namespace regsweep {
+
+// Iterative matcher with single backtrack point: linear in practice and never exponential, since a
+// later '*' supersedes the earlier backtrack point.
+bool glob_match(std::string_view pattern, std::string_view text, GlobSyntax syntax) {
+  const bool question = syntax == GlobSyntax::star_and_question;
+  std::size_t p = 0, t = 0;
+  std::size_t star_p = std::string_view::npos, star_t = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star_p = p++;
+      star_t = t;
+    } else if (p < pattern.size() && (pattern[p] == text[t] || (question && pattern[p] == '?'))) {
+      ++p;
+      ++t;
+    } else if (star_p != std::string_view::npos) {
+      p = star_p + 1;
+      t = ++star_t;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+}  // namespace regsweep

@@ -1,0 +1,15 @@
+// Byte sizes and money as people read them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace regsweep {
+
+// "0 B", "512 B", "1.5 KiB", "3.21 GiB".
+std::string format_bytes(std::uint64_t bytes);
+
+// ECR bills storage per GB-month; AWS billing's "GB" is 2^30 bytes, so that is what we use.
+double monthly_cost(std::uint64_t bytes, double price_per_gb_month);
+
+}  // namespace regsweep

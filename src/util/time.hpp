@@ -1,0 +1,30 @@
+// Time as plain values: epoch milliseconds (UTC). The pure core never reads a clock; callers pass
+// `now` in. Parsing accepts what ECR and the AWS CLI print: epoch seconds (integer or fractional,
+// as JSON numbers or strings) and ISO 8601 / RFC 3339 with a 'Z' or a numeric offset.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "util/result.hpp"
+
+namespace regsweep {
+
+using EpochMillis = std::int64_t;
+
+constexpr EpochMillis k_millis_per_day = 86'400'000;
+
+// "2024-05-01T12:00:00Z", "2024-05-01T12:00:00.123+02:00", "2024-05-01" (midnight UTC),
+// "1714564800", "1714564800.5".
+std::optional<EpochMillis> parse_timestamp(std::string_view text);
+EpochMillis epoch_seconds_to_millis(double seconds);
+
+// "2024-05-01T12:00:00Z" (milliseconds shown only when non-zero).
+std::string format_iso8601(EpochMillis t);
+
+// Durations as users write them: "90d", "36h", "15m", "2w", "30s". Used by --older-than, --min-age.
+std::optional<EpochMillis> parse_duration(std::string_view text);
+
+}  // namespace regsweep
