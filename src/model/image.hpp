@@ -1,6 +1,7 @@
 // What regsweep knows about an image: the fields of ECR's ImageDetail that decide its fate, plus
 // what its manifest says about other images (an index's children, an artifact's subject). Every
-// backend (snapshot file, ECR API, OCI API) produces these; the policy engine and planner read them.
+// backend (snapshot file, ECR API, OCI API) produces these; the policy engine and planner read
+// them.
 #pragma once
 
 #include <cstdint>
@@ -12,9 +13,9 @@
 
 namespace regsweep {
 
-// ECR's imageStatus. ARCHIVED images belong to the archive storage class; ACTIVATING ones are being
-// restored and are treated as archive-class until the restore completes (spec Q10, our choice: no
-// standard-class rule may act on an image that is not yet restored).
+// ECR's imageStatus. ARCHIVED images belong to the archive storage class. ACTIVATING ones are being
+// restored; ECR does not say how lifecycle rules treat them (spec Q10), and our choice is that no
+// rule selects them: a restore in progress is a person's explicit wish to keep the image.
 enum class ImageStatus { active, archived, activating };
 enum class StorageClass { standard, archive };
 
@@ -41,7 +42,9 @@ struct ImageRecord {
   StorageClass storage_class() const {
     return status == ImageStatus::active ? StorageClass::standard : StorageClass::archive;
   }
-  bool is_index() const { return !child_digests.empty() || is_index_media_type(manifest_media_type); }
+  bool is_index() const {
+    return !child_digests.empty() || is_index_media_type(manifest_media_type);
+  }
 
   static bool is_index_media_type(const std::string& media_type);
 };

@@ -19,23 +19,29 @@ enum class VerdictAction { keep, expire, transition };
 // Why an image got its verdict, as data; explain() turns it into a sentence. Kept compact because a
 // plan may hold millions of these.
 enum class VerdictReason : std::uint8_t {
-  no_rule_selects,        // keep: no rule's selection matches the image
-  within_count,           // keep: selected by a count rule and among its N newest (rank says where)
-  too_recent,             // keep: selected by an age rule and not old enough yet
-  claimed_by_higher_rule, // keep: marked by `rule`, but a higher rule (`blocking_rule`) selected it
-  child_of_live_index,    // keep: marked by `rule`, but a live image index references it
-  count_exceeded,         // expire/transition: beyond the N newest of `rule` (rank says where)
-  age_exceeded,           // expire/transition: older than the rule's days
+  no_rule_selects,      // keep: no rule's selection matches the image
+  within_count,         // keep: its first selecting rule counts it among the N newest (see rank)
+  too_recent,           // keep: its first selecting rule is an age rule and it is not old enough
+  no_archive_time,      // keep: archived, but ECR reported no lastArchivedAt to age it by
+  being_restored,       // keep: imageStatus ACTIVATING; no rule acts on an image being restored
+  child_of_live_index,  // keep: its rule would act, but an image index that stays references it
+  count_exceeded,       // expire/transition: beyond the N newest of its rule (see rank)
+  age_exceeded,         // expire/transition: older than its rule's days (see reference_time)
+  follows_subject,      // expire/transition: a referrer (signature, SBOM) whose subject is acted on
 };
 
+// Each image is decided by its first selecting rule: the highest-priority rule whose selection
+// matches it (ECR: an image matched by a rule can never be acted on by a lower one).
 struct Verdict {
   VerdictAction action = VerdictAction::keep;
   VerdictReason reason = VerdictReason::no_rule_selects;
-  // The rule that decided (acted, or would have acted and was blocked, or kept by count/age).
-  std::optional<std::int64_t> rule_priority;
-  std::optional<std::int64_t> blocking_rule_priority;  // claimed_by_higher_rule
-  std::uint32_t rank = 0;          // 1-based position among the rule's selection, newest first
-  EpochMillis reference_time = 0;  // the time the rule compared (push, pull, activation, archive)
+  std::optional<std::int64_t> rule_priority;  // the deciding rule; none for no_rule_selects
+  // keep only: a lower-priority rule that would have acted on the image had the deciding rule
+  // not selected it first (shows why e.g. an old image survives an "expire untagged" rule).
+  std::optional<std::int64_t> shadowed_rule_priority;
+  std::uint32_t rank = 0;           // count rules: 1-based position in the selection, newest first
+  EpochMillis reference_time = 0;   // age rules: the time compared (push, pull, restore, archive)
+  std::uint32_t subject_index = 0;  // follows_subject: index of the subject image
 
   // appliedRulePriority in ECR's preview: set only when the image is acted on.
   std::optional<std::int64_t> applied_rule_priority() const {

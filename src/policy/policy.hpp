@@ -12,7 +12,12 @@
 namespace regsweep {
 
 enum class TagStatus { tagged, untagged, any };
-enum class CountType { image_count_more_than, since_image_pushed, since_image_pulled, since_image_transitioned };
+enum class CountType {
+  image_count_more_than,
+  since_image_pushed,
+  since_image_pulled,
+  since_image_transitioned
+};
 enum class ActionType { expire, transition };
 
 struct Rule {

@@ -1,5 +1,5 @@
-// Glob matching with '*' (any run, possibly empty) and, when asked, '?' (one character). Anchored at
-// both ends; every other character is literal. Used for ECR tagPatternList (where only '*' is
+// Glob matching with '*' (any run, possibly empty) and, when asked, '?' (one character). Anchored
+// at both ends; every other character is literal. Used for ECR tagPatternList (where only '*' is
 // special) and for --repository-name filters (where '?' is special too).
 #pragma once
 

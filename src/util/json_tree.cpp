@@ -64,7 +64,8 @@ class Parser {
   }
 
   bool consume_literal(std::string_view word) {
-    if (m_text.substr(m_pos, word.size()) != word) return set_error("invalid literal; expected a JSON value");
+    if (m_text.substr(m_pos, word.size()) != word)
+      return set_error("invalid literal; expected a JSON value");
     m_pos += word.size();
     return true;
   }
@@ -74,13 +75,26 @@ class Parser {
     if (m_pos >= m_text.size()) return set_error("unexpected end of input; expected a JSON value");
     out.pos = here();
     switch (m_text[m_pos]) {
-      case '{': return parse_object(out, depth);
-      case '[': return parse_array(out, depth);
-      case '"': out.kind = JsonNode::Kind::string; return parse_string(out.text);
-      case 't': out.kind = JsonNode::Kind::boolean; out.bool_value = true; return consume_literal("true");
-      case 'f': out.kind = JsonNode::Kind::boolean; return consume_literal("false");
-      case 'n': out.kind = JsonNode::Kind::null; return consume_literal("null");
-      default: out.kind = JsonNode::Kind::number; return parse_number(out.text);
+      case '{':
+        return parse_object(out, depth);
+      case '[':
+        return parse_array(out, depth);
+      case '"':
+        out.kind = JsonNode::Kind::string;
+        return parse_string(out.text);
+      case 't':
+        out.kind = JsonNode::Kind::boolean;
+        out.bool_value = true;
+        return consume_literal("true");
+      case 'f':
+        out.kind = JsonNode::Kind::boolean;
+        return consume_literal("false");
+      case 'n':
+        out.kind = JsonNode::Kind::null;
+        return consume_literal("null");
+      default:
+        out.kind = JsonNode::Kind::number;
+        return parse_number(out.text);
     }
   }
 
@@ -94,18 +108,19 @@ class Parser {
     }
     while (true) {
       skip_space();
-      if (m_pos >= m_text.size() || m_text[m_pos] != '"') return set_error("expected '\"' to start a key");
+      if (m_pos >= m_text.size() || m_text[m_pos] != '"')
+        return set_error("expected '\"' to start a key");
       const SourcePos key_pos = here();
       std::string key;
       if (!parse_string(key)) return false;
       skip_space();
-      if (m_pos >= m_text.size() || m_text[m_pos] != ':') return set_error("expected ':' after a key");
+      if (m_pos >= m_text.size() || m_text[m_pos] != ':')
+        return set_error("expected ':' after a key");
       ++m_pos;
       skip_space();
       JsonNode value;
       if (!parse_value(value, depth + 1)) return false;
-      out.members.emplace_back(std::move(key), std::move(value));
-      out.member_key_pos.push_back(key_pos);
+      out.members.push_back(JsonMember{std::move(key), std::move(value), key_pos});
       skip_space();
       if (m_pos >= m_text.size()) return set_error("unexpected end of input; expected ',' or '}'");
       if (m_text[m_pos] == ',') {
@@ -153,10 +168,14 @@ class Parser {
     for (int i = 0; i < 4; ++i) {
       const char c = m_text[m_pos++];
       out <<= 4;
-      if (c >= '0' && c <= '9') out |= static_cast<unsigned>(c - '0');
-      else if (c >= 'a' && c <= 'f') out |= static_cast<unsigned>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') out |= static_cast<unsigned>(c - 'A' + 10);
-      else return set_error("invalid hex digit in \\u escape");
+      if (c >= '0' && c <= '9')
+        out |= static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        out |= static_cast<unsigned>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        out |= static_cast<unsigned>(c - 'A' + 10);
+      else
+        return set_error("invalid hex digit in \\u escape");
     }
     return true;
   }
@@ -188,7 +207,8 @@ class Parser {
         ++m_pos;
         return true;
       }
-      if (static_cast<unsigned char>(c) < 0x20) return set_error("control character in string; escape it");
+      if (static_cast<unsigned char>(c) < 0x20)
+        return set_error("control character in string; escape it");
       if (c != '\\') {
         out += c;
         ++m_pos;
@@ -198,23 +218,41 @@ class Parser {
       if (m_pos >= m_text.size()) return set_error("unterminated escape");
       const char e = m_text[m_pos++];
       switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           unsigned cp = 0;
           if (!parse_hex4(cp)) return false;
           if (cp >= 0xD800 && cp <= 0xDBFF) {
             unsigned low = 0;
-            if (m_text.substr(m_pos, 2) != "\\u") return set_error("unpaired surrogate in \\u escape");
+            if (m_text.substr(m_pos, 2) != "\\u")
+              return set_error("unpaired surrogate in \\u escape");
             m_pos += 2;
             if (!parse_hex4(low)) return false;
-            if (low < 0xDC00 || low > 0xDFFF) return set_error("invalid surrogate pair in \\u escape");
+            if (low < 0xDC00 || low > 0xDFFF)
+              return set_error("invalid surrogate pair in \\u escape");
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
           } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
             return set_error("unpaired surrogate in \\u escape");
@@ -222,7 +260,9 @@ class Parser {
           append_utf8(out, cp);
           break;
         }
-        default: --m_pos; return set_error("invalid escape in string");
+        default:
+          --m_pos;
+          return set_error("invalid escape in string");
       }
     }
   }
@@ -243,13 +283,15 @@ class Parser {
     }
     if (m_pos < m_text.size() && m_text[m_pos] == '.') {
       ++m_pos;
-      if (m_pos >= m_text.size() || !is_digit(m_text[m_pos])) return set_error("expected a digit after '.'");
+      if (m_pos >= m_text.size() || !is_digit(m_text[m_pos]))
+        return set_error("expected a digit after '.'");
       while (m_pos < m_text.size() && is_digit(m_text[m_pos])) ++m_pos;
     }
     if (m_pos < m_text.size() && (m_text[m_pos] == 'e' || m_text[m_pos] == 'E')) {
       ++m_pos;
       if (m_pos < m_text.size() && (m_text[m_pos] == '+' || m_text[m_pos] == '-')) ++m_pos;
-      if (m_pos >= m_text.size() || !is_digit(m_text[m_pos])) return set_error("expected a digit in the exponent");
+      if (m_pos >= m_text.size() || !is_digit(m_text[m_pos]))
+        return set_error("expected a digit in the exponent");
       while (m_pos < m_text.size() && is_digit(m_text[m_pos])) ++m_pos;
     }
     out.assign(m_text.substr(start, m_pos - start));
@@ -264,24 +306,32 @@ bool JsonNode::is_integer() const {
 }
 
 const JsonNode* JsonNode::find(std::string_view key) const {
-  for (const auto& [name, value] : members) {
-    if (name == key) return &value;
+  for (const auto& member : members) {
+    if (member.key == key) return &member.value;
   }
   return nullptr;
 }
 
 std::string_view to_string(JsonNode::Kind kind) {
   switch (kind) {
-    case JsonNode::Kind::null: return "null";
-    case JsonNode::Kind::boolean: return "a boolean";
-    case JsonNode::Kind::number: return "a number";
-    case JsonNode::Kind::string: return "a string";
-    case JsonNode::Kind::array: return "an array";
-    case JsonNode::Kind::object: return "an object";
+    case JsonNode::Kind::null:
+      return "null";
+    case JsonNode::Kind::boolean:
+      return "a boolean";
+    case JsonNode::Kind::number:
+      return "a number";
+    case JsonNode::Kind::string:
+      return "a string";
+    case JsonNode::Kind::array:
+      return "an array";
+    case JsonNode::Kind::object:
+      return "an object";
   }
   return "a value";
 }
 
-Result<JsonNode> parse_json_tree(std::string_view text) { return Parser(text).parse_document(); }
+Result<JsonNode> parse_json_tree(std::string_view text) {
+  return Parser(text).parse_document();
+}
 
 }  // namespace regsweep

@@ -20,6 +20,8 @@ struct SourcePos {
   std::uint32_t column = 1;  // 1-based, in bytes
 };
 
+struct JsonMember;
+
 class JsonNode {
  public:
   enum class Kind { null, boolean, number, string, array, object };
@@ -28,13 +30,18 @@ class JsonNode {
   SourcePos pos;
   bool bool_value = false;
   std::string text;  // string value, or the number's literal text (so "1.0" and "1" differ)
-  std::vector<JsonNode> items;                             // array
-  std::vector<std::pair<std::string, JsonNode>> members;   // object, in document order
-  std::vector<SourcePos> member_key_pos;                   // where each member's key starts
+  std::vector<JsonNode> items;                            // array
+  std::vector<JsonMember> members;  // object, in document order (duplicates kept)
 
   bool is_integer() const;  // a number literal with no fraction or exponent
   // The first member with this key, or nullptr.
   const JsonNode* find(std::string_view key) const;
+};
+
+struct JsonMember {
+  std::string key;
+  JsonNode value;
+  SourcePos key_pos;  // where the key starts
 };
 
 std::string_view to_string(JsonNode::Kind kind);

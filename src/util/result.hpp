@@ -26,11 +26,16 @@ std::string_view to_string(ErrorCode code);
 struct Error {
   ErrorCode code = ErrorCode::internal;
   std::string message;
+  // The remote service's own name for the error, when there is one (e.g. ECR's
+  // "RepositoryNotFoundException"), so callers can tell apart two not_found errors.
+  std::string service_code;
 
   bool retryable() const { return code == ErrorCode::throttled || code == ErrorCode::transient; }
 };
 
-inline Error make_error(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+inline Error make_error(ErrorCode code, std::string message) {
+  return Error{code, std::move(message), {}};
+}
 
 template <class T>
 class [[nodiscard]] Result {
@@ -59,6 +64,8 @@ class [[nodiscard]] Result {
 // Result<void>: success carries nothing.
 struct Ok {};
 using Status = Result<Ok>;
-inline Status ok_status() { return Ok{}; }
+inline Status ok_status() {
+  return Ok{};
+}
 
 }  // namespace regsweep

@@ -16,8 +16,11 @@ std::string format_bytes(std::uint64_t bytes) {
   if (unit == 0) {
     std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
   } else {
-    std::snprintf(buf, sizeof buf, value < 10 ? "%.2f %s" : value < 100 ? "%.1f %s" : "%.0f %s", value,
-                  k_units[unit]);
+    std::snprintf(buf, sizeof buf,
+                  value < 10    ? "%.2f %s"
+                  : value < 100 ? "%.1f %s"
+                                : "%.0f %s",
+                  value, k_units[unit]);
   }
   return buf;
 }

@@ -98,8 +98,10 @@ std::optional<EpochMillis> parse_iso8601(std::string_view s) {
     }
     if (pos != s.size()) return std::nullopt;
   }
-  const std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  const std::int64_t days =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const std::int64_t seconds =
+      days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
   return seconds * 1000 + millis;
 }
 
@@ -127,11 +129,11 @@ std::string format_iso8601(EpochMillis t) {
   const int hh = static_cast<int>(rem / 3600), mm = static_cast<int>(rem % 3600 / 60),
             ss = static_cast<int>(rem % 60);
   if (millis != 0) {
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(y), m,
-                  d, hh, mm, ss, millis);
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                  static_cast<long long>(y), m, d, hh, mm, ss, millis);
   } else {
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(y), m, d,
-                  hh, mm, ss);
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(y), m,
+                  d, hh, mm, ss);
   }
   return buf;
 }
@@ -145,12 +147,23 @@ std::optional<EpochMillis> parse_duration(std::string_view text) {
   if (ec != std::errc() || ptr != end || count < 0) return std::nullopt;
   std::int64_t unit_ms = 0;
   switch (unit) {
-    case 's': unit_ms = 1000; break;
-    case 'm': unit_ms = 60'000; break;
-    case 'h': unit_ms = 3'600'000; break;
-    case 'd': unit_ms = k_millis_per_day; break;
-    case 'w': unit_ms = 7 * k_millis_per_day; break;
-    default: return std::nullopt;
+    case 's':
+      unit_ms = 1000;
+      break;
+    case 'm':
+      unit_ms = 60'000;
+      break;
+    case 'h':
+      unit_ms = 3'600'000;
+      break;
+    case 'd':
+      unit_ms = k_millis_per_day;
+      break;
+    case 'w':
+      unit_ms = 7 * k_millis_per_day;
+      break;
+    default:
+      return std::nullopt;
   }
   if (count > INT64_MAX / unit_ms) return std::nullopt;
   return count * unit_ms;

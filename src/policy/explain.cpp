@@ -1,0 +1,145 @@
+#include "policy/explain.hpp"
+
+#include <fmt/format.h>
+
+namespace regsweep {
+namespace {
+
+std::string ordinal(std::uint64_t n) {
+  const char* suffix = "th";
+  if (n % 100 < 11 || n % 100 > 13) {
+    switch (n % 10) {
+      case 1:
+        suffix = "st";
+        break;
+      case 2:
+        suffix = "nd";
+        break;
+      case 3:
+        suffix = "rd";
+        break;
+      default:
+        break;
+    }
+  }
+  return fmt::format("{}{}", n, suffix);
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += separator;
+    out += item;
+  }
+  return out;
+}
+
+const Rule* find_rule(const Policy& policy, std::optional<std::int64_t> priority) {
+  if (!priority) return nullptr;
+  for (const auto& rule : policy.rules) {
+    if (rule.priority == *priority) return &rule;
+  }
+  return nullptr;
+}
+
+std::string_view reference_name(CountType type) {
+  switch (type) {
+    case CountType::since_image_pulled:
+      return "last pulled (or pushed/restored)";
+    case CountType::since_image_transitioned:
+      return "archived";
+    default:
+      return "pushed";
+  }
+}
+
+std::string age_days(EpochMillis now, EpochMillis then) {
+  const double days = static_cast<double>(now - then) / static_cast<double>(k_millis_per_day);
+  return days < 0 ? std::string("in the future") : fmt::format("{:.0f} days ago", days);
+}
+
+std::string rule_summary(const Rule& rule) {
+  const std::string what = describe_selection(rule);
+  if (rule.count_type == CountType::image_count_more_than) {
+    return fmt::format("rule {} keeps the {} newest {}", rule.priority, rule.count_number, what);
+  }
+  return fmt::format("rule {} {}s {} {} more than {} days ago", rule.priority,
+                     to_string(rule.action), what, reference_name(rule.count_type),
+                     rule.count_number);
+}
+
+}  // namespace
+
+std::string describe_selection(const Rule& rule) {
+  std::string what;
+  switch (rule.tag_status) {
+    case TagStatus::untagged:
+      what = "untagged images";
+      break;
+    case TagStatus::any:
+      what = "images";
+      break;
+    case TagStatus::tagged:
+      what =
+          rule.tag_prefixes.empty()
+              ? fmt::format("images tagged {}", join(rule.tag_patterns, " and "))
+              : fmt::format("images tagged {}", join(
+                                                    [&] {
+                                                      std::vector<std::string> p;
+                                                      for (const auto& prefix : rule.tag_prefixes)
+                                                        p.push_back(prefix + "*");
+                                                      return p;
+                                                    }(),
+                                                    " and "));
+      break;
+  }
+  if (rule.storage_class == StorageClass::archive) what = "archived " + what;
+  return what;
+}
+
+std::string explain(const Verdict& verdict, const Policy& policy, EpochMillis now) {
+  const Rule* rule = find_rule(policy, verdict.rule_priority);
+  const std::string_view action = to_string(verdict.action);
+  std::string text;
+  switch (verdict.reason) {
+    case VerdictReason::no_rule_selects:
+      return "keep: no rule selects this image";
+    case VerdictReason::being_restored:
+      return "keep: being restored from archive (ACTIVATING)";
+    case VerdictReason::no_archive_time:
+      text = fmt::format("keep: {}, but the image has no lastArchivedAt",
+                         rule ? rule_summary(*rule) : "");
+      break;
+    case VerdictReason::within_count:
+      text = fmt::format("keep: {}; this is the {}", rule ? rule_summary(*rule) : "",
+                         ordinal(verdict.rank));
+      break;
+    case VerdictReason::count_exceeded:
+      text = fmt::format("{}: {}; this is the {}", action, rule ? rule_summary(*rule) : "",
+                         ordinal(verdict.rank));
+      break;
+    case VerdictReason::too_recent:
+    case VerdictReason::age_exceeded:
+      text = fmt::format("{}: {}; this one was {} {}", action, rule ? rule_summary(*rule) : "",
+                         rule ? reference_name(rule->count_type) : "pushed",
+                         age_days(now, verdict.reference_time));
+      break;
+    case VerdictReason::child_of_live_index:
+      text = fmt::format("keep: {} would {} it, but an image index that stays references it",
+                         rule ? fmt::format("rule {}", rule->priority) : std::string("a rule"),
+                         rule ? to_string(rule->action) : "expire");
+      break;
+    case VerdictReason::follows_subject:
+      text =
+          fmt::format("{}: a referrer (signature, SBOM or attestation) whose subject rule {} {}s",
+                      action, verdict.rule_priority.value_or(0), action);
+      break;
+  }
+  if (verdict.shadowed_rule_priority) {
+    text += fmt::format(" (rule {} would act on it, but rule {} selected it first)",
+                        *verdict.shadowed_rule_priority, verdict.rule_priority.value_or(0));
+  }
+  return text;
+}
+
+}  // namespace regsweep
