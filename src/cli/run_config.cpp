@@ -1,0 +1,273 @@
+#include "cli/run_config.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "policy/parse.hpp"
+
+namespace regsweep::cli {
+namespace {
+
+std::string folder_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+}
+
+class ConfigParser {
+ public:
+  ConfigParser(std::string path, ReadFile read_file)
+      : m_path(std::move(path)), m_read_file(read_file) {}
+
+  Result<RunConfig> parse(std::string_view text) {
+    YAML::Node root;
+    try {
+      root = YAML::Load(std::string(text));
+    } catch (const YAML::Exception& e) {
+      add(e.mark, "(config)", fmt::format("not valid YAML: {}", e.msg));
+      return to_error();
+    }
+    if (!root.IsMap()) {
+      add(root.Mark(), "(config)",
+          "must be a mapping with \"targets:\" (and optional \"settings:\", \"policies:\")");
+      return to_error();
+    }
+    check_keys(root, "", {"version", "settings", "policies", "targets"});
+    if (const auto version = root["version"]; version && version.as<std::string>("") != "1") {
+      add(version.Mark(), "version", "only version 1 exists; write \"version: 1\"");
+    }
+    if (const auto settings = root["settings"]) parse_settings(settings);
+    if (const auto policies = root["policies"]) parse_policies(policies);
+    const auto targets = root["targets"];
+    if (!targets || !targets.IsSequence() || targets.size() == 0) {
+      add(targets ? targets.Mark() : root.Mark(), "targets",
+          "missing or empty; list at least one target");
+    } else {
+      for (std::size_t i = 0; i < targets.size(); ++i)
+        parse_target(targets[i], fmt::format("targets[{}]", i));
+    }
+    if (!m_errors.empty()) return to_error();
+    return std::move(m_config);
+  }
+
+ private:
+  std::string m_path;
+  ReadFile m_read_file;
+  std::vector<std::string> m_errors;
+  RunConfig m_config;
+  std::map<std::string, std::pair<std::string, Policy>> m_policies;  // name -> text, parsed
+  std::set<std::string> m_target_names;
+
+  void add(const YAML::Mark& mark, const std::string& path, const std::string& problem) {
+    // yaml-cpp counts from 0; people count from 1. A null mark (-1) has no position.
+    if (mark.line < 0) {
+      m_errors.push_back(fmt::format("{}: {}: {}", m_path, path, problem));
+    } else {
+      m_errors.push_back(
+          fmt::format("{}:{}:{}: {}: {}", m_path, mark.line + 1, mark.column + 1, path, problem));
+    }
+  }
+
+  Error to_error() const {
+    std::string message;
+    for (const auto& line : m_errors) message += (message.empty() ? "" : "\n") + line;
+    return make_error(ErrorCode::invalid_input, message);
+  }
+
+  void check_keys(const YAML::Node& map, const std::string& path,
+                  std::initializer_list<std::string_view> allowed) {
+    for (const auto& item : map) {
+      const std::string key = item.first.as<std::string>("");
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        std::string known;
+        for (auto k : allowed) known += (known.empty() ? "" : ", ") + std::string(k);
+        add(item.first.Mark(), path.empty() ? key : path + "." + key,
+            fmt::format("unknown key \"{}\"; allowed here: {}", key, known));
+      }
+    }
+  }
+
+  std::optional<std::string> scalar(const YAML::Node& node, const std::string& path) {
+    if (!node.IsScalar()) {
+      add(node.Mark(), path, "must be a single value, not a list or mapping");
+      return std::nullopt;
+    }
+    return node.Scalar();
+  }
+
+  std::vector<std::string> string_list(const YAML::Node& node, const std::string& path) {
+    std::vector<std::string> out;
+    if (node.IsScalar()) {  // a single value is a list of one
+      out.push_back(node.Scalar());
+      return out;
+    }
+    if (!node.IsSequence()) {
+      add(node.Mark(), path, "must be a list of strings");
+      return out;
+    }
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      if (auto value = scalar(node[i], fmt::format("{}[{}]", path, i))) out.push_back(*value);
+    }
+    return out;
+  }
+
+  void parse_settings(const YAML::Node& node) {
+    if (!node.IsMap()) return add(node.Mark(), "settings", "must be a mapping");
+    check_keys(node, "settings", {"concurrency", "output", "journal", "price_per_gb_month"});
+    RunSettings& s = m_config.settings;
+    if (const auto c = node["concurrency"]) {
+      const int value = c.as<int>(0);
+      if (value < 1 || value > 64)
+        add(c.Mark(), "settings.concurrency", "must be a whole number from 1 to 64");
+      s.concurrency = value;
+    }
+    if (const auto o = node["output"]) {
+      s.output = o.as<std::string>("");
+      if (s.output != "table" && s.output != "json")
+        add(o.Mark(), "settings.output", "must be \"table\" or \"json\"");
+    }
+    if (const auto j = node["journal"]) s.journal = scalar(j, "settings.journal").value_or("");
+    if (const auto p = node["price_per_gb_month"]) {
+      s.price_per_gb_month = p.as<double>(-1);
+      if (s.price_per_gb_month < 0)
+        add(p.Mark(), "settings.price_per_gb_month",
+            "must be a number >= 0 (USD per GB-month, e.g. 0.10)");
+    }
+  }
+
+  // A policy given as {file: PATH} or {inline: TEXT}; returns the text and the parsed policy.
+  std::optional<std::pair<std::string, Policy>> load_policy(const YAML::Node& node,
+                                                            const std::string& path) {
+    if (!node.IsMap()) {
+      add(node.Mark(), path, "must be {file: policy.json} or {inline: '{\"rules\": [...]}'}");
+      return std::nullopt;
+    }
+    check_keys(node, path, {"file", "inline"});
+    const auto file = node["file"];
+    const auto inline_text = node["inline"];
+    if (static_cast<bool>(file) == static_cast<bool>(inline_text)) {
+      add(node.Mark(), path, "give exactly one of \"file\" or \"inline\"");
+      return std::nullopt;
+    }
+    std::string text, source;
+    YAML::Mark mark = node.Mark();
+    if (file) {
+      auto name = scalar(file, path + ".file");
+      if (!name) return std::nullopt;
+      const std::string resolved =
+          !name->empty() && (*name)[0] == '/' ? *name : folder_of(m_path) + *name;
+      auto content = m_read_file(resolved);
+      if (!content) {
+        add(file.Mark(), path + ".file",
+            fmt::format("cannot read {}: {}", resolved, content.error().message));
+        return std::nullopt;
+      }
+      text = std::move(content).value();
+      source = resolved;
+    } else {
+      auto value = scalar(inline_text, path + ".inline");
+      if (!value) return std::nullopt;
+      text = *value;
+      mark = inline_text.Mark();
+      source = fmt::format("{}:{}: {}.inline", m_path, mark.line + 1, path);
+    }
+    auto policy = parse_policy(text, source);
+    if (!policy) {
+      m_errors.push_back(policy.error().message);
+      return std::nullopt;
+    }
+    return std::make_pair(std::move(text), std::move(policy).value());
+  }
+
+  void parse_policies(const YAML::Node& node) {
+    if (!node.IsMap())
+      return add(node.Mark(), "policies",
+                 "must be a mapping of name -> {file: ...} or {inline: ...}");
+    for (const auto& item : node) {
+      const std::string name = item.first.as<std::string>("");
+      if (auto loaded = load_policy(item.second, "policies." + name))
+        m_policies.emplace(name, std::move(*loaded));
+    }
+  }
+
+  void parse_target(const YAML::Node& node, const std::string& path) {
+    if (!node.IsMap())
+      return add(node.Mark(), path, "must be a mapping with name, policy and mode");
+    check_keys(node, path,
+               {"name", "accounts", "regions", "repositories", "exclude", "policy", "mode",
+                "profile", "endpoint_url", "registry_id"});
+    RunTarget target;
+    target.name = node["name"] ? scalar(node["name"], path + ".name").value_or("") : path;
+    if (!m_target_names.insert(target.name).second)
+      add(node.Mark(), path + ".name",
+          fmt::format("\"{}\" is used by two targets; names must be unique", target.name));
+    if (const auto a = node["accounts"]) {
+      target.role_arns = string_list(a, path + ".accounts");
+      for (std::size_t i = 0; i < target.role_arns.size(); ++i) {
+        if (target.role_arns[i].rfind("arn:aws", 0) != 0 ||
+            target.role_arns[i].find(":role/") == std::string::npos) {
+          add(a.IsSequence() ? a[i].Mark() : a.Mark(), fmt::format("{}.accounts[{}]", path, i),
+              fmt::format("\"{}\" is not a role ARN; write arn:aws:iam::ACCOUNT_ID:role/NAME",
+                          target.role_arns[i]));
+        }
+      }
+    }
+    if (const auto r = node["regions"]) target.regions = string_list(r, path + ".regions");
+    if (const auto r = node["repositories"])
+      target.repositories = string_list(r, path + ".repositories");
+    if (const auto e = node["exclude"]) target.exclude = string_list(e, path + ".exclude");
+    if (const auto p = node["profile"]) target.profile = scalar(p, path + ".profile").value_or("");
+    if (const auto u = node["endpoint_url"])
+      target.endpoint_url = scalar(u, path + ".endpoint_url").value_or("");
+    if (const auto id = node["registry_id"])
+      target.registry_id = scalar(id, path + ".registry_id").value_or("");
+    if (const auto m = node["mode"]) {
+      const std::string mode = m.as<std::string>("");
+      if (mode == "apply")
+        target.mode = TargetMode::apply;
+      else if (mode == "install")
+        target.mode = TargetMode::install;
+      else
+        add(m.Mark(), path + ".mode",
+            fmt::format("\"{}\" is not one of apply, install (apply deletes now; install puts the "
+                        "policy into ECR)",
+                        mode));
+    } else {
+      add(node.Mark(), path + ".mode",
+          "missing; add \"mode: apply\" (delete now) or \"mode: install\" (put the policy into "
+          "ECR)");
+    }
+    const auto policy = node["policy"];
+    if (!policy) {
+      add(node.Mark(), path + ".policy",
+          "missing; name an entry of policies: or give {file: ...} / {inline: ...}");
+    } else if (policy.IsScalar()) {
+      const auto it = m_policies.find(policy.Scalar());
+      if (it == m_policies.end()) {
+        add(policy.Mark(), path + ".policy",
+            fmt::format("no policy named \"{}\" under policies:", policy.Scalar()));
+      } else {
+        target.policy_name = it->first;
+        target.policy_text = it->second.first;
+        target.policy = it->second.second;
+      }
+    } else if (auto loaded = load_policy(policy, path + ".policy")) {
+      target.policy_name = "inline";
+      target.policy_text = std::move(loaded->first);
+      target.policy = std::move(loaded->second);
+    }
+    m_config.targets.push_back(std::move(target));
+  }
+};
+
+}  // namespace
+
+Result<RunConfig> parse_run_config(std::string_view yaml_text, const std::string& config_path,
+                                   ReadFile read_file) {
+  return ConfigParser(config_path, read_file).parse(yaml_text);
+}
+
+}  // namespace regsweep::cli

@@ -1,0 +1,53 @@
+// The config file of `regsweep run --config regsweep.yaml`: targets (accounts as role ARNs,
+// regions, repository globs and exclusions), each with a policy (file or inline) and a mode, plus
+// run settings. The whole file, policies included, is validated before anything is contacted;
+// every error reads "regsweep.yaml:12:5: targets[0].mode: problem; fix". See docs/config.md.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "policy/policy.hpp"
+#include "util/result.hpp"
+
+namespace regsweep::cli {
+
+enum class TargetMode { apply, install };
+
+struct RunTarget {
+  std::string name;
+  std::vector<std::string> role_arns;             // empty: the base credentials' own account
+  std::vector<std::string> regions;               // empty: the resolved default region
+  std::vector<std::string> repositories = {"*"};  // globs
+  std::vector<std::string> exclude;               // globs
+  std::string policy_name;                        // for messages: the policies: entry, or "inline"
+  std::string policy_text;  // exactly what would be sent to PutLifecyclePolicy
+  Policy policy;
+  TargetMode mode = TargetMode::apply;
+  std::string profile;
+  std::string endpoint_url;
+  std::string registry_id;
+};
+
+struct RunSettings {
+  int concurrency = 4;
+  std::string output = "table";  // table | json
+  std::string journal;           // empty: the default state directory
+  double price_per_gb_month = 0.10;
+};
+
+struct RunConfig {
+  RunSettings settings;
+  std::vector<RunTarget> targets;
+};
+
+// `read_file` loads policy files named in the config (paths relative to the config's folder); it is
+// passed in so tests need no disk.
+using ReadFile = Result<std::string> (*)(const std::string& path);
+
+Result<RunConfig> parse_run_config(std::string_view yaml_text, const std::string& config_path,
+                                   ReadFile read_file);
+
+}  // namespace regsweep::cli
