@@ -1,0 +1,30 @@
+// What the emulator reads out of a manifest body: its media type, the children of an index, the
+// subject of an artifact and the size ECR reports (config plus layers). Also builds the stand-in
+// manifest served for images that were seeded without one.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store.hpp"
+
+namespace ecr_emulator {
+
+struct ManifestInfo {
+  std::string media_type;             // top-level "mediaType" (may be empty)
+  std::string config_media_type;      // becomes artifactMediaType
+  std::vector<std::string> children;  // manifests[].digest
+  std::string subject;
+  std::int64_t size = 0;  // config.size + sum(layers[].size)
+};
+
+// nullopt when the text is not a JSON object.
+std::optional<ManifestInfo> inspect_manifest(const std::string& text);
+bool is_index_media_type(const std::string& media_type);
+// A valid Docker v2 / OCI manifest standing in for a seeded image without a body. Its sha256 is
+// not the image's digest (that cannot be), which the docs note.
+std::string synthetic_manifest(const Image& image);
+
+}  // namespace ecr_emulator
