@@ -27,5 +27,16 @@ constexpr int k_exit_usage = 2;
 
 void setup_plan(CLI::App& sub, RunFunction& run);
 void setup_policy(CLI::App& sub, RunFunction& run);
+void setup_apply(CLI::App& sub, RunFunction& run);
+void setup_delete(CLI::App& sub, RunFunction& run);
+void setup_snapshot(CLI::App& sub, RunFunction& run);
+
+// `policy` sub-subcommands (policy_<name>_command.cpp), listed in policy_command.cpp's table.
+void setup_policy_validate(CLI::App& sub, RunFunction& run);
+// policy_fleet_commands.cpp: one policy across many repositories, regions and accounts.
+void setup_policy_put(CLI::App& sub, RunFunction& run);
+void setup_policy_diff(CLI::App& sub, RunFunction& run);
+void setup_policy_get(CLI::App& sub, RunFunction& run);
+void setup_policy_delete(CLI::App& sub, RunFunction& run);
 
 }  // namespace regsweep::cli

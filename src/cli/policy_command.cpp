@@ -1,18 +1,33 @@
-// Placeholder until the policy command lands (issue 2); keeps the table complete.
+// regsweep policy: lifecycle policy commands, one table of sub-subcommands like the top level's.
+// `validate` checks files offline; the ECR ones (get, put, diff, preview, delete) come with the ECR
+// source.
 #include <CLI/CLI.hpp>
-#include <iostream>
 
 #include "cli/commands.hpp"
 
 namespace regsweep::cli {
+namespace {
+
+constexpr CommandEntry k_policy_commands[] = {
+    {"validate",
+     "Check lifecycle policy files exactly as ECR would (exit 0 all valid, 2 otherwise)",
+     setup_policy_validate},
+    {"put", "Install a policy on many repositories, regions and accounts (preview unless --yes)",
+     setup_policy_put},
+    {"diff", "Compare installed policies with a policy file (exit 3 when any differ)",
+     setup_policy_diff},
+    {"get", "Export installed policies, including which repositories have none", setup_policy_get},
+    {"delete", "Remove installed policies (preview unless --yes)", setup_policy_delete},
+};
+
+}  // namespace
 
 void setup_policy(CLI::App& sub, RunFunction& run) {
-  sub.callback([&run] {
-    run = [] {
-      std::cerr << "regsweep policy: not implemented yet\n";
-      return k_exit_failed;
-    };
-  });
+  sub.require_subcommand(1);
+  for (const auto& entry : k_policy_commands) {
+    CLI::App* child = sub.add_subcommand(entry.name, entry.summary);
+    entry.setup(*child, run);
+  }
 }
 
 }  // namespace regsweep::cli

@@ -1,0 +1,42 @@
+// Opening many ECR registries at once: every (account, region) pair named by repeated --region and
+// --role-arn flags (or by a config target). Each pair gets its own AWS session — the role is
+// assumed from the base credentials — and its own paced ECR client. Labels name the pair in
+// reports: "111111111111/eu-west-1", or just the region for the base credentials' own account.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "registry/registry.hpp"
+#include "util/result.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace regsweep::cli {
+
+struct EcrFleetOptions {
+  std::vector<std::string> regions;    // empty: the one resolved like the AWS CLI does
+  std::vector<std::string> role_arns;  // empty: the base credentials
+  std::string profile;
+  std::string endpoint_url;
+  std::string registry_id;
+};
+
+struct OpenedRegistry {
+  std::string label;
+  std::unique_ptr<Registry> registry;
+};
+
+// --region (repeatable), --role-arn (repeatable), --profile, --endpoint-url, --registry-id.
+void add_ecr_fleet_options(CLI::App& sub, EcrFleetOptions& options);
+
+// Fails whole (nothing contacted beyond credential resolution) if any pair cannot be opened.
+Result<std::vector<OpenedRegistry>> open_ecr_fleet(const EcrFleetOptions& options);
+
+// "arn:aws:iam::111111111111:role/x" -> "111111111111"; empty when it is not a role ARN.
+std::string account_of_role(const std::string& role_arn);
+
+}  // namespace regsweep::cli
