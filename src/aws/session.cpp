@@ -1,0 +1,65 @@
+#include "aws/session.hpp"
+
+#include "aws/aws_config.hpp"
+#include "aws/endpoint.hpp"
+#include "http/url.hpp"
+
+namespace regsweep {
+
+Result<AwsSession> open_aws_session(const AwsSessionOptions& options) {
+  const AwsEnvironment env = options.env ? *options.env : AwsEnvironment::from_process();
+  const AwsConfigFiles files = load_aws_config_files(env);
+  AwsSession session;
+  session.profile = selected_profile_name(options.profile, env);
+  const AwsProfile profile = find_profile(files, session.profile);
+  if (!profile.exists && session.profile != "default")
+    return make_error(ErrorCode::invalid_input, "aws: profile '" + session.profile +
+                                                    "' is in neither " + files.credentials_path +
+                                                    " nor " + files.config_path +
+                                                    "; fix: check --profile / AWS_PROFILE");
+  auto region = resolve_region(options.region, env, profile);
+  if (!region) return region.error();
+  session.region = *region;
+  auto url = resolve_endpoint_url(ecr_endpoint_names(), options.endpoint_url, session.region, env,
+                                  profile);
+  if (!url) return url.error();
+  auto parsed = parse_url(*url);
+  if (!parsed) return parsed.error();
+  if (parsed->scheme == "http" && !options.allow_plain_http && !is_loopback_host(parsed->host))
+    return make_error(ErrorCode::invalid_input,
+                      "aws: endpoint " + redact_url(*url) +
+                          ": plain http is allowed only for loopback hosts; fix: use https, or "
+                          "allow plain http explicitly");
+  session.ecr = {"ecr", session.region, *url, "AmazonEC2ContainerRegistry_V20150921"};
+
+  session.http = options.http;
+  if (!session.http) {
+    HttpOptions http;
+    http.connect_timeout = options.connect_timeout;
+    http.request_timeout = options.request_timeout;
+    http.allow_plain_http = options.allow_plain_http;
+    http.ca_bundle = options.ca_bundle;
+    if (http.ca_bundle.empty()) http.ca_bundle = env_value(env, "AWS_CA_BUNDLE");
+    if (http.ca_bundle.empty()) http.ca_bundle = profile.config_value("ca_bundle");
+    session.http = make_curl_client(http);
+  }
+
+  CredentialOptions credential_options;
+  credential_options.profile = options.profile;
+  credential_options.role_arn = options.role_arn;
+  credential_options.region = session.region;
+  auto credentials = make_default_credentials_chain(credential_options, env, session.http);
+  if (!credentials) return credentials.error();
+  session.credentials = *credentials;
+  if (auto current = session.credentials->credentials(); current)
+    session.credentials_source = current->source;
+  return session;
+}
+
+std::unique_ptr<AwsJsonClient> make_ecr_json_client(const AwsSession& session, RetryOptions retry,
+                                                    RetryHooks hooks) {
+  return make_aws_json_client(session.ecr, session.credentials, session.http, retry,
+                              std::move(hooks));
+}
+
+}  // namespace regsweep

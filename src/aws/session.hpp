@@ -1,0 +1,60 @@
+// One call that turns the CLI's AWS flags into everything needed to talk to ECR:
+//
+//   AwsSessionOptions options;                 // flags; empty means "not given"
+//   options.region = flags.region;             // --region
+//   options.profile = flags.profile;           // --profile
+//   options.endpoint_url = flags.endpoint_url; // --endpoint-url
+//   options.role_arn = flags.role_arn;         // --role-arn
+//   auto session = open_aws_session(options);  // env from the process unless options.env is set
+//   if (!session) return session.error();      // invalid_input -> exit 2, unauthorized -> exit 1
+//   auto ecr = make_ecr_json_client(*session); // AwsJsonClient for "DescribeImages" & co
+//
+// Resolution (ecr-api.md §7, §8): profile --profile > AWS_PROFILE > AWS_DEFAULT_PROFILE >
+// "default"; region --region > AWS_REGION > AWS_DEFAULT_REGION > profile (none: invalid_input);
+// endpoint --endpoint-url > AWS_ENDPOINT_URL_ECR > AWS_ENDPOINT_URL > profile services/endpoint_url
+// > https://api.ecr.<region>.amazonaws.com (China, FIPS variants); CA bundle --ca-bundle >
+// AWS_CA_BUNDLE > profile ca_bundle; credentials from the default chain, resolved here, once (so a
+// missing credential fails before any work starts) and refreshed later as they near expiry.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "aws/credentials.hpp"
+#include "aws/json_rpc.hpp"
+#include "http/http_client.hpp"
+#include "util/result.hpp"
+
+namespace regsweep {
+
+struct AwsSessionOptions {
+  std::string region;
+  std::string profile;
+  std::string endpoint_url;
+  std::string role_arn;
+  std::string ca_bundle;
+  bool allow_plain_http = false;  // http:// to a non-loopback endpoint (otherwise refused)
+  std::chrono::milliseconds connect_timeout{3100};  // the SDKs' "standard" default
+  std::chrono::milliseconds request_timeout{60'000};
+  std::optional<AwsEnvironment> env;  // default: AwsEnvironment::from_process()
+  std::shared_ptr<HttpClient> http;   // default: a curl client built from the options above
+};
+
+struct AwsSession {
+  std::string profile;  // the profile name used ("default" when none was named)
+  std::string region;
+  AwsServiceEndpoint ecr;  // service "ecr", region, url, target prefix
+  std::shared_ptr<CredentialsProvider> credentials;
+  std::shared_ptr<HttpClient> http;
+  std::string credentials_source;  // e.g. "environment", "assumed role arn:...": for --debug
+};
+
+Result<AwsSession> open_aws_session(const AwsSessionOptions& options);
+
+// The ECR JSON client of a session (shared retry budget per returned client).
+std::unique_ptr<AwsJsonClient> make_ecr_json_client(const AwsSession& session,
+                                                    RetryOptions retry = {}, RetryHooks hooks = {});
+
+}  // namespace regsweep

@@ -1,0 +1,43 @@
+// STS calls for the credential chain (ecr-api.md §7.4): AssumeRole (SigV4-signed with the source
+// credentials, service "sts") and AssumeRoleWithWebIdentity (unsigned), both in the query protocol
+// with XML answers. The endpoint resolves like any service's (AWS_ENDPOINT_URL_STS,
+// AWS_ENDPOINT_URL, the profile, else the regional https://sts.<region>.amazonaws.com), so tests
+// point it at a local server.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "aws/aws_config.hpp"
+#include "aws/credentials.hpp"
+#include "http/http_client.hpp"
+
+namespace regsweep {
+
+struct StsClientConfig {
+  std::string endpoint_url;
+  std::string signing_region;
+  std::shared_ptr<HttpClient> http;
+};
+
+// Regional endpoint for `region`, or the global one (signed for us-east-1) when region is empty.
+Result<StsClientConfig> resolve_sts(const AwsEnvironment& env, const AwsProfile& profile,
+                                    const std::string& region, std::shared_ptr<HttpClient> http);
+
+struct AssumeRoleParams {
+  std::string role_arn;
+  std::string session_name;
+  std::string external_id;   // optional
+  int duration_seconds = 0;  // 0: STS's default (1 h)
+};
+
+Result<AwsCredentials> sts_assume_role(const StsClientConfig& sts, const AwsCredentials& source,
+                                       const AssumeRoleParams& params, EpochMillis now);
+Result<AwsCredentials> sts_assume_role_with_web_identity(const StsClientConfig& sts,
+                                                         const AssumeRoleParams& params,
+                                                         const Secret& token);
+
+// The text of the first <tag>...</tag>, XML entities decoded; "" when absent. Exposed for tests.
+std::string xml_text(std::string_view xml, std::string_view tag);
+
+}  // namespace regsweep
