@@ -1,18 +1,114 @@
-// Placeholder until the plan command lands (issue 2); keeps the table complete.
+// regsweep plan: what a lifecycle policy would expire or transition, per image, and why. Reads
+// only; nothing is deleted. Exit 0 when planned; 1 when a repository had to be skipped (its listing
+// failed, so the plan is incomplete); 2 for bad usage or input (policy, snapshot, flags).
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <memory>
 
+#include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
+#include "cli/plan_json.hpp"
+#include "cli/plan_table.hpp"
+#include "cli/source_options.hpp"
+#include "policy/parse.hpp"
+#include "sweep/plan_use_case.hpp"
 
 namespace regsweep::cli {
+namespace {
+
+struct PlanCommandOptions {
+  SourceOptions source;
+  std::string policy_path;
+  std::string now;  // empty: the clock
+  std::vector<std::string> repository_globs;
+  std::string output;  // table | json; empty: table on a terminal, json otherwise
+  double price_per_gb_month = 0.10;
+  double archive_price_per_gb_month = -1.0;
+  std::size_t max_rows = 0;
+  bool quiet = false;
+};
+
+Result<Policy> load_policy(const std::string& path) {
+  auto text = read_text_file(path);
+  if (!text.ok()) return std::move(text).take_error();
+  return parse_policy(*text, path == "-" ? "<stdin>" : path);
+}
+
+int run_plan(const PlanCommandOptions& options) {
+  EpochMillis now = 0;
+  if (options.now.empty()) {
+    now = clock_now();
+  } else if (auto parsed = parse_timestamp(options.now)) {
+    now = *parsed;
+  } else {
+    return report_error(
+        "plan", make_error(ErrorCode::invalid_input,
+                           "--now: \"" + options.now +
+                               "\" is not a time; write e.g. 2026-11-01T00:00:00Z or 1793491200"));
+  }
+  auto policy = load_policy(options.policy_path);
+  if (!policy.ok()) return report_error("plan", policy.error());
+  auto registry = open_source(options.source);
+  if (!registry.ok()) return report_error("plan", registry.error());
+
+  PlanOptions plan_options;
+  plan_options.now = now;
+  plan_options.price_per_gb_month = options.price_per_gb_month;
+  plan_options.archive_price_per_gb_month = options.archive_price_per_gb_month;
+  plan_options.repository_globs = options.repository_globs;
+  auto run = plan_registry(**registry, *policy, plan_options);
+  if (!run.ok()) return report_error("plan", run.error());
+  const Plan& plan = run->plan;
+
+  const bool json = options.output.empty() ? !stdout_is_terminal() : options.output == "json";
+  if (json) {
+    render_plan_json(plan, *policy, {(*registry)->describe()},
+                     [](std::string_view chunk) { write_stdout(chunk); });
+  } else {
+    render_plan_table(plan, *policy, {options.max_rows, options.quiet},
+                      [](std::string_view chunk) { write_stdout(chunk); });
+  }
+  std::fflush(stdout);
+  if (!plan.skipped.empty()) {
+    if (!options.quiet) {
+      std::cerr << "regsweep plan: " << plan.skipped.size()
+                << " repositories were skipped because listing them failed; the plan does not "
+                   "cover them\n";
+    }
+    return k_exit_failed;
+  }
+  if (plan.repositories.empty() && !options.repository_globs.empty() && !options.quiet) {
+    std::cerr << "regsweep plan: no repository matches --repository-name; check the pattern ('*' "
+                 "and '?')\n";
+  }
+  return k_exit_ok;
+}
+
+}  // namespace
 
 void setup_plan(CLI::App& sub, RunFunction& run) {
-  sub.callback([&run] {
-    run = [] {
-      std::cerr << "regsweep plan: not implemented yet\n";
-      return k_exit_failed;
-    };
-  });
+  auto options = std::make_shared<PlanCommandOptions>();
+  add_source_options(sub, options->source);
+  sub.add_option("--policy", options->policy_path, "Lifecycle policy JSON file ('-' for stdin)")
+      ->required();
+  sub.add_option("--now", options->now,
+                 "Evaluate as of this time (ISO 8601 or epoch seconds); default: now");
+  sub.add_option("--repository-name", options->repository_globs,
+                 "Only repositories matching this glob ('*', '?'); repeatable");
+  sub.add_option("--output", options->output,
+                 "table or json (default: table on a terminal, json otherwise)")
+      ->check(CLI::IsMember({"table", "json"}));
+  sub.add_option("--price-per-gb-month", options->price_per_gb_month,
+                 "Standard storage price in dollars per GB-month (default 0.10)")
+      ->check(CLI::NonNegativeNumber);
+  sub.add_option("--archive-price-per-gb-month", options->archive_price_per_gb_month,
+                 "Archive storage price; transitions save the difference (default: same as "
+                 "standard, no saving)")
+      ->check(CLI::NonNegativeNumber);
+  sub.add_option("--max-rows", options->max_rows,
+                 "Table: changed images listed per repository (0: all)");
+  sub.add_flag("--quiet,-q", options->quiet, "Table: totals only; no notes on stderr");
+  sub.callback([&run, options] { run = [options] { return run_plan(*options); }; });
 }
 
 }  // namespace regsweep::cli

@@ -42,10 +42,10 @@ class JsonWriter {
   // A value already serialised as JSON (e.g. an embedded document's canonical text).
   void raw(std::string_view json);
 
-  // Puts the next item (or closing bracket) on a new line, after its comma: one image per line keeps
-  // big files readable and diffable at almost no cost.
+  // Puts the next item (or closing bracket) on a new line, after its comma: one image per line
+  // keeps big files readable and diffable at almost no cost.
   void newline() { m_newline = true; }
-  void finish();                             // passes what is buffered to the sink
+  void finish();  // passes what is buffered to the sink
   const std::string& buffer() const { return m_buf; }
 
  private:

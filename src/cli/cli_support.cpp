@@ -1,0 +1,58 @@
+#include "cli/cli_support.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+namespace regsweep::cli {
+
+Result<std::string> read_text_file(const std::string& path) {
+  if (path == "-") {
+    return std::string((std::istreambuf_iterator<char>(std::cin)),
+                       std::istreambuf_iterator<char>());
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return make_error(ErrorCode::invalid_input, path + ": cannot open (" + std::strerror(errno) +
+                                                    "); check the path and permissions");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    return make_error(ErrorCode::invalid_input,
+                      path + ": cannot read (" + std::strerror(errno) + ")");
+  }
+  return text.str();
+}
+
+int exit_code_for(const Error& error) {
+  return error.code == ErrorCode::invalid_input ? 2 : 1;
+}
+
+int report_error(std::string_view command, const Error& error) {
+  std::cerr << "regsweep " << command << ": " << error.message << '\n';
+  return exit_code_for(error);
+}
+
+EpochMillis clock_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool stdout_is_terminal() {
+  return ::isatty(STDOUT_FILENO) == 1;
+}
+
+bool write_stdout(std::string_view text) {
+  return std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
+}
+
+}  // namespace regsweep::cli

@@ -1,0 +1,29 @@
+// Small pieces every subcommand shares: reading input files, mapping errors to exit codes and
+// printing them (only the CLI prints), the clock (read here, never in the core), and stdout.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "util/result.hpp"
+#include "util/time.hpp"
+
+namespace regsweep::cli {
+
+// The whole file ("-" reads standard input). Errors are invalid_input naming the path.
+Result<std::string> read_text_file(const std::string& path);
+
+// invalid_input -> 2 (bad usage or input); everything else -> 1 (an operation failed).
+int exit_code_for(const Error& error);
+
+// Prints "regsweep <command>: <message>" to stderr and returns exit_code_for(error).
+int report_error(std::string_view command, const Error& error);
+
+EpochMillis clock_now();
+
+bool stdout_is_terminal();
+
+// Writes to stdout unbuffered by iostreams (large outputs); false when stdout is gone.
+bool write_stdout(std::string_view text);
+
+}  // namespace regsweep::cli

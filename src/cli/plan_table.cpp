@@ -1,0 +1,132 @@
+#include "cli/plan_table.hpp"
+
+#include <fmt/format.h>
+
+#include "policy/explain.hpp"
+#include "util/size.hpp"
+
+namespace regsweep::cli {
+namespace {
+
+constexpr std::size_t k_tags_width = 30;
+
+std::string short_digest(const std::string& digest) {
+  const auto colon = digest.find(':');
+  const std::size_t start = colon == std::string::npos ? 0 : colon + 1;
+  return digest.substr(start, 12);
+}
+
+std::string tag_list(const ImageRecord& image) {
+  if (image.tags.empty()) return "<untagged>";
+  std::string out;
+  for (const auto& tag : image.tags) {
+    if (!out.empty()) out += ',';
+    out += tag;
+  }
+  if (out.size() > k_tags_width) {
+    out.resize(k_tags_width - 3);
+    out.append(3, '.');
+  }
+  return out;
+}
+
+// explain() starts with the action ("expire: rule 2 ..."); the table has an ACTION column already.
+std::string reason_text(const Verdict& verdict, const Policy& policy, EpochMillis now) {
+  std::string text = explain(verdict, policy, now);
+  const std::string prefix = std::string(to_string(verdict.action)) + ": ";
+  if (text.starts_with(prefix)) text.erase(0, prefix.size());
+  return text;
+}
+
+std::string dollars(double amount) {
+  return fmt::format("${:.2f}", amount);
+}
+
+// Prices keep their precision ($0.0114), amounts are shown in cents.
+std::string price(double amount) {
+  const std::string cents = fmt::format("{:.2f}", amount);
+  return "$" + (std::stod(cents) == amount ? cents : fmt::format("{}", amount));
+}
+
+std::string thousands(std::uint64_t n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i != 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+void render_repository(const RepositoryPlan& repo_plan, const Plan& plan, const Policy& policy,
+                       const PlanTableOptions& options, std::string& out) {
+  const Repository& repo = *repo_plan.repository;
+  const PlanTotals& t = repo_plan.totals;
+  out += fmt::format("{}  ({} images: {} expire, {} transition, {} keep; {} freed)\n", repo.name,
+                     thousands(t.images), thousands(t.expiring), thousands(t.transitioning),
+                     thousands(t.kept), format_bytes(t.bytes_expiring));
+  if (t.expiring + t.transitioning == 0) return;
+  out += fmt::format("  {:<10}  {:<12}  {:<{}}  {:<10}  {:>9}  {:>4}  {}\n", "ACTION", "DIGEST",
+                     "TAGS", k_tags_width, "PUSHED", "SIZE", "RULE", "REASON");
+  std::size_t shown = 0, changed = 0;
+  for (std::size_t i = 0; i < repo.images.size(); ++i) {
+    const Verdict& verdict = repo_plan.verdicts[i];
+    if (verdict.action == VerdictAction::keep) continue;
+    ++changed;
+    if (options.max_rows != 0 && shown >= options.max_rows) continue;
+    ++shown;
+    const ImageRecord& image = repo.images[i];
+    out += fmt::format("  {:<10}  {:<12}  {:<{}}  {:<10}  {:>9}  {:>4}  {}\n",
+                       to_string(verdict.action), short_digest(image.digest), tag_list(image),
+                       k_tags_width, format_iso8601(image.pushed_at).substr(0, 10),
+                       format_bytes(image.size_bytes), verdict.applied_rule_priority().value_or(0),
+                       reason_text(verdict, policy, plan.now));
+  }
+  if (shown < changed) {
+    out +=
+        fmt::format("  ... and {} more (--max-rows 0 lists all, --output json gives every image)\n",
+                    thousands(changed - shown));
+  }
+}
+
+}  // namespace
+
+void render_plan_table(const Plan& plan, const Policy& policy, const PlanTableOptions& options,
+                       const std::function<void(std::string_view)>& sink) {
+  std::string out;
+  if (!options.totals_only) {
+    for (const auto& repo_plan : plan.repositories) {
+      render_repository(repo_plan, plan, policy, options, out);
+      out += '\n';
+      if (out.size() > (1u << 20)) {
+        sink(out);
+        out.clear();
+      }
+    }
+  }
+  if (!plan.skipped.empty()) {
+    out += fmt::format(
+        "Skipped {} repositories (listing failed; not evaluated, nothing will be deleted there):\n",
+        plan.skipped.size());
+    for (const auto& skipped : plan.skipped)
+      out += fmt::format("  {}: {}\n", skipped.name, skipped.reason);
+    out += '\n';
+  }
+  const PlanTotals& t = plan.totals;
+  out += fmt::format("Plan at {} for {} repositories, {} images ({}):\n", format_iso8601(plan.now),
+                     thousands(t.repositories), thousands(t.images), format_bytes(t.bytes_total));
+  out += fmt::format("  expire      {:>10} images  {:>10} freed\n", thousands(t.expiring),
+                     format_bytes(t.bytes_expiring));
+  out += fmt::format("  transition  {:>10} images  {:>10} moved to archive\n",
+                     thousands(t.transitioning), format_bytes(t.bytes_transitioning));
+  out += fmt::format("  keep        {:>10} images\n", thousands(t.kept));
+  out += fmt::format("  saved       {:>10} per month at {} per GB-month",
+                     dollars(t.monthly_savings), price(plan.price_per_gb_month));
+  if (plan.archive_price_per_gb_month != plan.price_per_gb_month) {
+    out += fmt::format(" ({} per GB-month in archive)", price(plan.archive_price_per_gb_month));
+  }
+  out += '\n';
+  sink(out);
+}
+
+}  // namespace regsweep::cli

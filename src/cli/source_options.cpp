@@ -1,0 +1,48 @@
+#include "cli/source_options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "aws/session.hpp"
+#include "registry/ecr/ecr_registry.hpp"
+#include "registry/snapshot/snapshot_registry.hpp"
+#include "sweep/rate_limit.hpp"
+
+namespace regsweep::cli {
+
+void add_source_options(CLI::App& sub, SourceOptions& options) {
+  auto* snapshot =
+      sub.add_option("--snapshot", options.snapshot,
+                     "Read images from a snapshot file (ECR DescribeImages JSON; '-' for stdin)")
+          ->group("Source");
+  const auto ecr_flag = [&](const char* name, std::string& target, const char* help) {
+    sub.add_option(name, target, help)->group("Source (ECR)")->excludes(snapshot);
+  };
+  ecr_flag("--region", options.region, "AWS region of the registry");
+  ecr_flag("--profile", options.profile, "AWS profile to use");
+  ecr_flag("--endpoint-url", options.endpoint_url, "ECR endpoint (an emulator, a VPC endpoint)");
+  ecr_flag("--registry-id", options.registry_id,
+           "Account id of the registry (default: the caller's)");
+}
+
+Result<std::unique_ptr<Registry>> open_source(const SourceOptions& options) {
+  if (!options.snapshot.empty()) {
+    auto snapshot = SnapshotRegistry::open(options.snapshot);
+    if (!snapshot.ok()) return std::move(snapshot).take_error();
+    return std::unique_ptr<Registry>(std::move(snapshot).value());
+  }
+  // No snapshot: live ECR, with region, endpoint and credentials resolved like the AWS CLI does
+  // (flags, then AWS_* variables, then the profile). Calls are paced per operation
+  // (sweep/rate_limit).
+  AwsSessionOptions session_options;
+  session_options.region = options.region;
+  session_options.profile = options.profile;
+  session_options.endpoint_url = options.endpoint_url;
+  auto session = open_aws_session(session_options);
+  if (!session.ok()) return std::move(session).take_error();
+  auto limiter = std::make_shared<TokenBucketLimiter>(default_ecr_rate_limits(), RateLimit{});
+  auto client =
+      rate_limited(std::shared_ptr<AwsJsonClient>(make_ecr_json_client(*session)), limiter);
+  return make_ecr_registry(EcrTarget{session->region, options.registry_id}, std::move(client));
+}
+
+}  // namespace regsweep::cli

@@ -1,0 +1,89 @@
+#include "plan/plan.hpp"
+
+#include "util/glob.hpp"
+#include "util/size.hpp"
+
+namespace regsweep {
+
+void PlanTotals::add(const PlanTotals& other) {
+  repositories += other.repositories;
+  images += other.images;
+  expiring += other.expiring;
+  transitioning += other.transitioning;
+  kept += other.kept;
+  bytes_total += other.bytes_total;
+  bytes_expiring += other.bytes_expiring;
+  bytes_transitioning += other.bytes_transitioning;
+  monthly_savings += other.monthly_savings;
+}
+
+bool repository_selected(const std::vector<std::string>& globs, const std::string& name) {
+  if (globs.empty()) return true;
+  for (const auto& glob : globs) {
+    if (glob_match(glob, name, GlobSyntax::star_and_question)) return true;
+  }
+  return false;
+}
+
+namespace {
+
+PlanTotals repository_totals(const Repository& repo, const std::vector<Verdict>& verdicts,
+                             double standard_price, double archive_price) {
+  PlanTotals totals;
+  totals.repositories = 1;
+  totals.images = repo.images.size();
+  // Bytes are summed per class first and priced once, so that a million images do not accumulate
+  // a million rounding errors.
+  std::uint64_t expired_standard = 0, expired_archive = 0;
+  for (std::size_t i = 0; i < verdicts.size(); ++i) {
+    const ImageRecord& image = repo.images[i];
+    totals.bytes_total += image.size_bytes;
+    switch (verdicts[i].action) {
+      case VerdictAction::keep:
+        ++totals.kept;
+        break;
+      case VerdictAction::expire:
+        ++totals.expiring;
+        totals.bytes_expiring += image.size_bytes;
+        (image.storage_class() == StorageClass::standard ? expired_standard : expired_archive) +=
+            image.size_bytes;
+        break;
+      case VerdictAction::transition:
+        ++totals.transitioning;
+        totals.bytes_transitioning += image.size_bytes;
+        break;
+    }
+  }
+  totals.monthly_savings = monthly_cost(expired_standard, standard_price) +
+                           monthly_cost(expired_archive, archive_price) +
+                           monthly_cost(totals.bytes_transitioning, standard_price - archive_price);
+  return totals;
+}
+
+}  // namespace
+
+Plan build_plan(const Inventory& inventory, const Policy& policy, const PlanOptions& options) {
+  Plan plan;
+  plan.now = options.now;
+  plan.price_per_gb_month = options.price_per_gb_month;
+  plan.archive_price_per_gb_month = options.archive_price_per_gb_month < 0
+                                        ? options.price_per_gb_month
+                                        : options.archive_price_per_gb_month;
+  plan.repositories.reserve(inventory.repositories.size());
+  for (const auto& repo : inventory.repositories) {
+    if (!repository_selected(options.repository_globs, repo.name)) continue;
+    RepositoryPlan& out = plan.repositories.emplace_back();
+    out.repository = &repo;
+    out.verdicts = evaluate_policy(policy, repo.images, options.now);
+    out.totals = repository_totals(repo, out.verdicts, plan.price_per_gb_month,
+                                   plan.archive_price_per_gb_month);
+    plan.totals.add(out.totals);
+  }
+  for (const auto& skipped : inventory.skipped) {
+    if (repository_selected(options.repository_globs, skipped.name))
+      plan.skipped.push_back(skipped);
+  }
+  return plan;
+}
+
+}  // namespace regsweep

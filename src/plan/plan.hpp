@@ -1,0 +1,70 @@
+// The Plan: what a lifecycle policy would do to every image of an Inventory, with totals in images,
+// bytes and dollars. Pure: the Inventory, the Policy, `now` and prices come in as values; nothing
+// is read or printed here. Renderers (cli/) turn a Plan into a table or JSON; `apply` (later)
+// executes the same Plan, so preview and deletion can never disagree.
+//
+// Money. ECR bills stored bytes per GB-month (GB = 2^30 bytes). "Saved per month" is:
+//   expired image:      size x the price of the class it is stored in (standard or archive)
+//   transitioned image: size x (standard price - archive price)
+// The archive price defaults to the standard price, so transitions count as saving nothing unless
+// the caller names the archive price: archive storage still costs money (with a 90-day minimum and
+// retrieval fees), and we would rather under- than over-promise. Sizes are ECR's imageSizeInBytes;
+// layers shared with kept images are not actually freed, so byte and dollar figures are upper
+// bounds.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/image.hpp"
+#include "policy/evaluate.hpp"
+#include "policy/policy.hpp"
+
+namespace regsweep {
+
+struct PlanOptions {
+  EpochMillis now = 0;
+  double price_per_gb_month = 0.10;          // ECR standard storage, us-east-1 list price
+  double archive_price_per_gb_month = -1.0;  // < 0: same as price_per_gb_month (see above)
+  // --repository-name globs ('*' and '?'); empty plans every repository.
+  std::vector<std::string> repository_globs;
+};
+
+struct PlanTotals {
+  std::uint64_t repositories = 0;
+  std::uint64_t images = 0;
+  std::uint64_t expiring = 0;
+  std::uint64_t transitioning = 0;
+  std::uint64_t kept = 0;
+  std::uint64_t bytes_total = 0;
+  std::uint64_t bytes_expiring = 0;       // freed by expiry
+  std::uint64_t bytes_transitioning = 0;  // moved to archive
+  double monthly_savings = 0.0;           // dollars per month, see the header comment
+
+  void add(const PlanTotals& other);
+};
+
+struct RepositoryPlan {
+  const Repository* repository = nullptr;  // points into the Inventory the plan was built from
+  std::vector<Verdict> verdicts;           // verdicts[i] belongs to repository->images[i]
+  PlanTotals totals;
+};
+
+struct Plan {
+  EpochMillis now = 0;
+  double price_per_gb_month = 0.0;
+  double archive_price_per_gb_month = 0.0;
+  std::vector<RepositoryPlan> repositories;  // in Inventory order
+  std::vector<SkippedRepository> skipped;    // listing failed: not evaluated (safety rule 1)
+  PlanTotals totals;
+};
+
+// True when `name` matches one of the globs, or there are none.
+bool repository_selected(const std::vector<std::string>& globs, const std::string& name);
+
+// The Inventory must outlive the Plan (the plan points into it). Skipped repositories that match
+// the globs are carried over.
+Plan build_plan(const Inventory& inventory, const Policy& policy, const PlanOptions& options);
+
+}  // namespace regsweep
