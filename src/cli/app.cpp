@@ -10,9 +10,19 @@ namespace {
 
 // The one table of subcommands. Add a line here and a <name>_command.cpp beside this file.
 constexpr CommandEntry k_commands[] = {
-    {"plan", "Show what a lifecycle policy would expire or transition, per image, and why", setup_plan},
+    {"plan", "Show what a lifecycle policy would expire or transition, per image, and why",
+     setup_plan},
     {"policy", "Validate, and (with ECR) get, put, diff, preview and delete lifecycle policies",
      setup_policy},
+    {"apply", "Plan, then delete the expiring images from ECR (asks first unless --yes)",
+     setup_apply},
+    {"delete", "Delete images by tag or digest, or the untagged ones, from one repository",
+     setup_delete},
+    {"snapshot", "Write the registry's images to a snapshot file, for offline plans",
+     setup_snapshot},
+    {"inuse", "Collect the images in use (Kubernetes, ECS, keep files, commands) into an in-use file",
+     setup_inuse},
+    {"journal", "Show the journal of deletions", setup_journal},
 };
 
 }  // namespace

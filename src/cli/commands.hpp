@@ -30,6 +30,8 @@ void setup_policy(CLI::App& sub, RunFunction& run);
 void setup_apply(CLI::App& sub, RunFunction& run);
 void setup_delete(CLI::App& sub, RunFunction& run);
 void setup_snapshot(CLI::App& sub, RunFunction& run);
+void setup_inuse(CLI::App& sub, RunFunction& run);
+void setup_journal(CLI::App& sub, RunFunction& run);
 
 // `policy` sub-subcommands (policy_<name>_command.cpp), listed in policy_command.cpp's table.
 void setup_policy_validate(CLI::App& sub, RunFunction& run);

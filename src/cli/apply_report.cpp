@@ -1,0 +1,123 @@
+#include "cli/apply_report.hpp"
+
+#include <unistd.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_support.hpp"
+#include "util/size.hpp"
+
+namespace regsweep::cli {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* k_transition_note =
+    "transitions are not applied: ECR offers no API call that archives an image on demand; only "
+    "ECR's own lifecycle policy can archive (put the policy on the repository to have ECR do it)";
+
+std::string tags_text(const std::vector<std::string>& tags) {
+  if (tags.empty()) return "<untagged>";
+  std::string out;
+  for (const auto& t : tags) out += (out.empty() ? "" : ",") + t;
+  return out;
+}
+
+std::string short_digest(const std::string& digest) {
+  const auto colon = digest.find(':');
+  return colon == std::string::npos ? digest
+                                    : digest.substr(0, std::min(digest.size(), colon + 13));
+}
+
+json item_json(const ItemOutcome& o) {
+  json id = json::object();
+  if (!o.item.id.digest.empty()) id["imageDigest"] = o.item.id.digest;
+  if (!o.item.id.tag.empty()) id["imageTag"] = o.item.id.tag;
+  json out = {{"repositoryName", o.repository},
+              {"imageDigest", o.item.image.digest},
+              {"imageTags", o.item.image.tags},
+              {"imageId", id},
+              {"sizeInBytes", o.item.frees_image ? o.item.image.size_bytes : 0},
+              {"reason", o.item.reason}};
+  if (o.result != ItemResult::deleted) {
+    out["code"] = o.code;
+    out["detail"] = o.detail;
+  }
+  return out;
+}
+
+std::string item_line(const ItemOutcome& o) {
+  std::string what = o.item.id.digest.empty() ? "tag " + o.item.id.tag + " of " : "";
+  std::string line = "  " + o.repository + "  " + what + short_digest(o.item.image.digest) + "  " +
+                     tags_text(o.item.image.tags);
+  if (o.result == ItemResult::deleted) {
+    line += "  " + (o.item.frees_image ? format_bytes(o.item.image.size_bytes) : "untagged");
+  } else {
+    line += "  " + o.code + ": " + o.detail;
+  }
+  return line + "\n";
+}
+
+}  // namespace
+
+Consent ask_consent(bool yes, const std::string& question) {
+  if (yes) return Consent::granted;
+  if (::isatty(STDIN_FILENO) != 1) return Consent::no_terminal;
+  std::cerr << question << " [y/N] " << std::flush;
+  std::string answer;
+  if (!std::getline(std::cin, answer)) return Consent::declined;
+  return answer == "y" || answer == "Y" || answer == "yes" ? Consent::granted : Consent::declined;
+}
+
+void render_apply_report(const ApplyReport& report, const ApplyRenderOptions& options) {
+  const double savings = monthly_cost(report.bytes_freed, options.price_per_gb_month);
+  if (options.json) {
+    json out = {{"schemaVersion", 1},
+                {"deleted", json::array()},
+                {"failed", json::array()},
+                {"skipped", json::array()},
+                {"gone", json::array()}};
+    for (const auto& o : report.outcomes)
+      out[std::string(to_string(o.result))].push_back(item_json(o));
+    out["notApplied"] = {{"transitions", options.transitions_not_applied},
+                         {"reason", options.transitions_not_applied ? k_transition_note : ""}};
+    out["totals"] = {{"deleted", report.deleted},
+                     {"failed", report.failed},
+                     {"skipped", report.skipped},
+                     {"gone", report.gone},
+                     {"skippedRepositories", options.skipped_repositories},
+                     {"bytesFreed", report.bytes_freed},
+                     {"monthlySavings", savings}};
+    write_stdout(out.dump(2) + "\n");
+    return;
+  }
+  std::string text;
+  const auto section = [&](ItemResult result, const std::string& title, std::size_t count) {
+    if (count == 0 || (result == ItemResult::deleted && options.quiet)) return;
+    text += title + " (" + std::to_string(count) + "):\n";
+    for (const auto& o : report.outcomes) {
+      if (o.result == result) text += item_line(o);
+    }
+  };
+  section(ItemResult::deleted, "Deleted", report.deleted);
+  section(ItemResult::failed, "Failed", report.failed);
+  section(ItemResult::skipped, "Skipped, changed since planning", report.skipped);
+  section(ItemResult::gone, "Already gone", report.gone);
+  char money[64];
+  std::snprintf(money, sizeof money, "$%.2f", savings);
+  text += "Deleted " + std::to_string(report.deleted) + ", failed " +
+          std::to_string(report.failed) + ", skipped " + std::to_string(report.skipped) +
+          ", already gone " + std::to_string(report.gone) + "; freed " +
+          format_bytes(report.bytes_freed) + ", saving " + money + " per month\n";
+  if (options.transitions_not_applied > 0) {
+    text += std::to_string(options.transitions_not_applied) + " " + k_transition_note + "\n";
+  }
+  if (options.skipped_repositories > 0) {
+    text += std::to_string(options.skipped_repositories) +
+            " repositories were skipped because listing them failed; nothing in them was deleted\n";
+  }
+  write_stdout(text);
+}
+
+}  // namespace regsweep::cli

@@ -1,0 +1,143 @@
+// regsweep journal show: prints the deletion journal (docs/journal.md), oldest first, as a table
+// or as JSON. Lines that are not records (a write torn by a crash) are reported on stderr and
+// skipped; they never hide the records around them.
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_support.hpp"
+#include "cli/commands.hpp"
+#include "journal/journal.hpp"
+#include "journal/state_dir.hpp"
+#include "util/size.hpp"
+
+namespace regsweep::cli {
+namespace {
+
+struct JournalShowOptions {
+  std::string journal;
+  std::string since;
+  std::string output;
+};
+
+// "2024-05-01T00:00:00Z" / epoch seconds, or a duration back from now ("24h", "7d").
+Result<EpochMillis> parse_since(const std::string& text, EpochMillis now) {
+  if (auto duration = parse_duration(text)) return now - *duration;
+  if (auto time = parse_timestamp(text)) return *time;
+  return make_error(
+      ErrorCode::invalid_input,
+      "--since: '" + text + "' is neither a time nor a duration; write e.g. 2024-05-01 or 24h");
+}
+
+std::string short_digest(const std::string& digest) {
+  return digest.starts_with("sha256:") && digest.size() > 19 ? digest.substr(0, 19) : digest;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+  return out.empty() ? "-" : out;
+}
+
+std::string render_table(const std::vector<const JournalRecord*>& records) {
+  std::string out =
+      fmt::format("{:<24} {:<7} {:<8} {:<30} {:<19} {:<20} {:>5} {:>10}  {}\n", "TIME", "KIND",
+                  "OUTCOME", "REPOSITORY", "DIGEST", "TAGS", "RULE", "SIZE", "REASON");
+  for (const auto* r : records) {
+    out += fmt::format("{:<24} {:<7} {:<8} {:<30} {:<19} {:<20} {:>5} {:>10}  {}\n",
+                       format_iso8601(r->timestamp), to_string(r->kind),
+                       r->outcome ? std::string(to_string(*r->outcome)) : "-", r->repository,
+                       short_digest(r->digest), join(r->tags),
+                       r->rule_priority ? std::to_string(*r->rule_priority) : "-",
+                       r->size_bytes ? format_bytes(*r->size_bytes) : "-",
+                       r->error_code.empty() ? r->reason : r->error_code + ": " + r->reason);
+  }
+  return out;
+}
+
+std::string render_json(const std::vector<const JournalRecord*>& records,
+                        const JournalContents& contents) {
+  nlohmann::json doc;
+  doc["records"] = nlohmann::json::array();
+  for (const auto* r : records)
+    doc["records"].push_back(nlohmann::json::parse(to_journal_line(*r)));
+  doc["badLines"] = nlohmann::json::array();
+  for (const auto& bad : contents.bad_lines) {
+    doc["badLines"].push_back(
+        {{"line", bad.line}, {"problem", bad.problem}, {"tornTail", bad.torn_tail}});
+  }
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+int run_journal_show(const JournalShowOptions& options) {
+  const std::string command = "journal show";
+  std::string path = options.journal;
+  if (path.empty()) {
+    auto found = default_journal_path(process_env());
+    if (!found) return report_error(command, found.error());
+    path = *found;
+  }
+  EpochMillis since = 0;
+  if (!options.since.empty()) {
+    auto parsed = parse_since(options.since, clock_now());
+    if (!parsed) return report_error(command, parsed.error());
+    since = *parsed;
+  }
+  const std::string output =
+      options.output.empty() ? (stdout_is_terminal() ? "table" : "json") : options.output;
+  auto contents = read_journal_file(path);
+  if (!contents) {
+    if (contents.error().code != ErrorCode::not_found)
+      return report_error(command, contents.error());
+    std::cerr << "regsweep journal show: no journal at " << path
+              << " (nothing has been deleted with it)\n";
+    contents = JournalContents{};
+  }
+  for (const auto& bad : contents->bad_lines) {
+    std::cerr << "regsweep journal show: warning: " << path << ":" << bad.line << ": "
+              << (bad.torn_tail ? "torn last line (a write cut short by a crash): "
+                                : "not a record: ")
+              << bad.problem << '\n';
+  }
+  std::vector<const JournalRecord*> shown;
+  for (const auto& record : contents->records) {
+    if (record.timestamp >= since) shown.push_back(&record);
+  }
+  const std::string text = output == "json" ? render_json(shown, *contents) : render_table(shown);
+  if (!write_stdout(text))
+    return report_error(command, make_error(ErrorCode::internal, "cannot write to stdout"));
+  return k_exit_ok;
+}
+
+void setup_journal_show(CLI::App& sub, RunFunction& run) {
+  auto options = std::make_shared<JournalShowOptions>();
+  sub.add_option("--journal", options->journal,
+                 "Journal file (default: $XDG_STATE_HOME/regsweep/journal.jsonl or "
+                 "~/.local/state/regsweep/journal.jsonl)");
+  sub.add_option("--since", options->since,
+                 "Only records at or after this time, or this long ago (24h, 7d)");
+  sub.add_option("--output", options->output,
+                 "table or json (default: table on a terminal, json otherwise)")
+      ->check(CLI::IsMember({"table", "json"}));
+  sub.callback([&run, options] { run = [options] { return run_journal_show(*options); }; });
+}
+
+constexpr CommandEntry k_journal_commands[] = {
+    {"show", "Print the journal of deletions (what, why, by which rule, the result)",
+     setup_journal_show},
+};
+
+}  // namespace
+
+void setup_journal(CLI::App& sub, RunFunction& run) {
+  sub.require_subcommand(1);
+  for (const auto& entry : k_journal_commands) {
+    CLI::App* child = sub.add_subcommand(entry.name, entry.summary);
+    entry.setup(*child, run);
+  }
+}
+
+}  // namespace regsweep::cli

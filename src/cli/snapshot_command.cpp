@@ -1,0 +1,68 @@
+// regsweep snapshot: records a registry's repositories and images (with the manifests of indexes
+// and artifacts) in the snapshot format, so a plan can be reviewed offline or shared:
+//   regsweep snapshot [--repository-name GLOB]... -o FILE
+// Only complete listings are written; a repository whose listing failed is named on stderr and
+// left out, and the exit code is 1. Exit 2 for bad usage.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+
+#include "cli/cli_support.hpp"
+#include "cli/commands.hpp"
+#include "cli/progress_line.hpp"
+#include "cli/source_options.hpp"
+#include "registry/snapshot/snapshot_writer.hpp"
+#include "sweep/scan.hpp"
+
+namespace regsweep::cli {
+namespace {
+
+struct SnapshotCommandOptions {
+  SourceOptions source;
+  std::vector<std::string> repository_globs;
+  std::string output_path;
+  bool quiet = false;
+};
+
+int run_snapshot(const SnapshotCommandOptions& options) {
+  auto registry = open_source(options.source);
+  if (!registry.ok()) return report_error("snapshot", registry.error());
+  ProgressLine progress(options.quiet);
+  ScanOptions scan_options;
+  scan_options.repository_globs = options.repository_globs;
+  scan_options.on_progress = [&](std::size_t done, std::size_t total) {
+    progress.update("listing repositories " + std::to_string(done) + "/" + std::to_string(total));
+  };
+  auto inventory = scan_registry(**registry, scan_options);
+  progress.finish();
+  if (!inventory.ok()) return report_error("snapshot", inventory.error());
+  auto saved = save_snapshot(**inventory, options.output_path);
+  if (!saved.ok()) return report_error("snapshot", saved.error());
+  for (const auto& skipped : (*inventory)->skipped) {
+    std::cerr << "regsweep snapshot: " << skipped.name
+              << ": skipped, listing failed: " << skipped.reason << '\n';
+  }
+  if (!options.quiet) {
+    std::size_t images = 0;
+    for (const auto& repo : (*inventory)->repositories) images += repo.images.size();
+    std::cerr << "regsweep snapshot: wrote " << (*inventory)->repositories.size()
+              << " repositories, " << images << " images to " << options.output_path << '\n';
+  }
+  return (*inventory)->skipped.empty() ? k_exit_ok : k_exit_failed;
+}
+
+}  // namespace
+
+void setup_snapshot(CLI::App& sub, RunFunction& run) {
+  auto options = std::make_shared<SnapshotCommandOptions>();
+  add_source_options(sub, options->source);
+  sub.add_option("--repository-name", options->repository_globs,
+                 "Only repositories matching this glob ('*', '?'); repeatable");
+  sub.add_option("-o,--output-file", options->output_path,
+                 "Where to write the snapshot ('-' for stdout)")
+      ->required();
+  sub.add_flag("--quiet,-q", options->quiet, "No summary or progress line on stderr");
+  sub.callback([&run, options] { run = [options] { return run_snapshot(*options); }; });
+}
+
+}  // namespace regsweep::cli

@@ -1,0 +1,64 @@
+// Where in-use images come from. Each source collects an InUseSet; a source that cannot give a
+// complete answer fails (fail closed): a partial in-use set would let a running image be deleted.
+// Parsers are separate pure functions (tested and fuzzed without I/O); the sources wrap them.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "aws/json_rpc.hpp"
+#include "inuse/in_use.hpp"
+#include "util/result.hpp"
+
+namespace regsweep {
+
+class InUseSource {
+ public:
+  virtual ~InUseSource() = default;
+  virtual Result<InUseSet> collect() = 0;
+};
+
+// --- Kubernetes: `kubectl get pods,deployments,statefulsets,daemonsets,jobs,cronjobs,replicasets
+// -A -o json` output (a List, nested Lists, or one object). From every item: the images of
+// containers, initContainers and ephemeralContainers of a pod spec found at spec (pods),
+// spec.template.spec (deployments, statefulsets, daemonsets, replicasets, jobs, any other kind
+// with a pod template) or spec.jobTemplate.spec.template.spec (cronjobs); and from a pod's
+// status.{,init,ephemeral}containerStatuses[].imageID the digest it is running, combined with the
+// status' image name when the imageID has no repository. Invalid JSON is invalid_input; image
+// strings that are not references become problems. `name` labels sources ("prod.json").
+Result<InUseSet> parse_kubernetes_json(std::string_view text, const std::string& name);
+
+// --- Keep file: one entry per line, '#' starts a comment, blank lines ignored. An entry is a full
+// image reference, a bare tag ("v1": every repository's image tagged v1) or a bare digest
+// ("sha256:...": that image, in whichever repository has it). A word with no '/', ':' or '@' is a
+// tag. Any other line is an error naming file:line (fail closed: a typo must not unprotect).
+Result<InUseSet> parse_keep_file(std::string_view text, const std::string& name);
+
+// --- In-use command output: a JSON array of image reference strings. Anything else is an error.
+Result<InUseSet> parse_in_use_command_output(std::string_view text, const std::string& command);
+
+// Reads a file ("-" for standard input) and parses it with one of the parsers above.
+std::unique_ptr<InUseSource> make_kubernetes_file_source(std::string path);
+std::unique_ptr<InUseSource> make_keep_file_source(std::string path);
+
+// Runs `command` with /bin/sh -c in its own process group (stdin from /dev/null, stderr passed
+// through), reads its stdout (at most 64 MiB) and parses it. A non-zero exit, a signal, output
+// that is not a JSON array of references, or running past `timeout` (the group is killed) fails.
+std::unique_ptr<InUseSource> make_command_source(std::string command,
+                                                 std::chrono::milliseconds timeout);
+
+// --- ECS (JSON 1.1 through `client`, target prefix AmazonEC2ContainerServiceV20141113), every
+// cluster of one account and region: tasks RUNNING and STOPPED (ECS keeps stopped tasks about an
+// hour) with their containers' image and imageDigest; services' deployments other than INACTIVE
+// and their task definitions; and the newest `revisions_per_family` ACTIVE revisions of every task
+// definition family. All listings paginated; any failed call fails the scan.
+struct EcsScanOptions {
+  std::string region;  // for the source descriptions
+  int revisions_per_family = 5;
+};
+std::unique_ptr<InUseSource> make_ecs_source(std::shared_ptr<AwsJsonClient> client,
+                                             EcsScanOptions options);
+
+}  // namespace regsweep

@@ -1,0 +1,98 @@
+// The deletion journal: an append-only record of every deletion, written before the delete call
+// ("intent") and after it ("result"), so that after a crash, a bug or a bad flag anyone can see
+// exactly what was deleted, why, and restore it (the manifest body is kept when it was read).
+//
+// The file form is JSON lines (docs/journal.md): one object per line, each written with a single
+// write() and then fsync()'d, on a file opened O_APPEND|O_CREAT with mode 0600 in a directory
+// created 0700. Records carry no request, credential or endpoint data.
+//
+// Timestamps come from the caller (the sweep layer owns the clock), so tests are deterministic.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/result.hpp"
+#include "util/time.hpp"
+
+namespace regsweep {
+
+enum class JournalKind { intent, result };
+enum class JournalOutcome { deleted, failed, skipped };
+
+struct JournalRecord {
+  JournalKind kind = JournalKind::intent;
+  std::string run_id;
+  EpochMillis timestamp = 0;
+  // Which image.
+  std::string registry;  // ECR registry id (account) or registry host; may be empty
+  std::string region;
+  std::string repository;
+  std::string digest;
+  std::vector<std::string> tags;
+  // Intent: what it was and why it goes.
+  std::optional<EpochMillis> pushed_at;
+  std::optional<std::uint64_t> size_bytes;
+  std::optional<int> rule_priority;  // the lifecycle rule that expired it
+  std::string reason;  // intent: why it is deleted; result: why it failed or was skipped
+  std::optional<std::string> manifest_media_type;
+  std::optional<std::string> manifest;  // the manifest body, when it was fetched
+  // Result.
+  std::optional<JournalOutcome> outcome;
+  std::string error_code;  // failed: "ImageNotFoundException", "transient", ...
+};
+
+std::string_view to_string(JournalKind kind);
+std::string_view to_string(JournalOutcome outcome);
+
+// One line of JSON (no trailing newline).
+std::string to_journal_line(const JournalRecord& record);
+// Parses one line; invalid_input when it is not a journal record.
+Result<JournalRecord> parse_journal_line(std::string_view line);
+
+// What a reader found. Lines that are not records (a torn line from a crash mid-write, which the
+// next run's first write moves onto a line of its own) are skipped and reported, not fatal: the
+// journal is evidence, and the rest of it stays readable.
+struct JournalContents {
+  std::vector<JournalRecord> records;
+  struct BadLine {
+    std::size_t line = 0;  // 1-based
+    std::string problem;
+    bool torn_tail = false;  // the last line, with no newline: a write cut short
+  };
+  std::vector<BadLine> bad_lines;
+};
+JournalContents parse_journal(std::string_view text);
+
+class Journal {
+ public:
+  virtual ~Journal() = default;
+  // Durable when it returns ok (fsync'd). A failure must stop the deletion it was about.
+  virtual Status append(const JournalRecord& record) = 0;
+};
+
+class FileJournal final : public Journal {
+ public:
+  // Creates the parent directory (0700) and the file (0600) when missing. If the file's last byte
+  // is not a newline (a torn write), a newline is written first so new records start clean.
+  static Result<std::unique_ptr<FileJournal>> open(const std::string& path);
+  ~FileJournal() override;
+  FileJournal(const FileJournal&) = delete;
+  FileJournal& operator=(const FileJournal&) = delete;
+
+  Status append(const JournalRecord& record) override;
+  const std::string& path() const { return m_path; }
+
+ private:
+  FileJournal(std::string path, int fd) : m_path(std::move(path)), m_fd(fd) {}
+  std::string m_path;
+  int m_fd = -1;
+};
+
+// Reads and parses a journal file; not_found when it does not exist.
+Result<JournalContents> read_journal_file(const std::string& path);
+
+}  // namespace regsweep

@@ -1,0 +1,236 @@
+#include "sweep/apply.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <utility>
+
+namespace regsweep {
+namespace {
+
+std::string join_tags(const std::vector<std::string>& tags) {
+  if (tags.empty()) return "(untagged)";
+  std::string out;
+  for (const auto& t : tags) out += (out.empty() ? "" : ",") + t;
+  return out;
+}
+
+bool same_tags(std::vector<std::string> a, std::vector<std::string> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  return a == b;
+}
+
+std::string error_name(const Error& error) {
+  return error.service_code.empty() ? std::string(to_string(error.code)) : error.service_code;
+}
+
+// Items in waves (indexes first), each wave packed into batches of at most `size` items without
+// splitting one image's items across batches (so a re-check never sees our own earlier untagging).
+std::vector<std::vector<const DeletionItem*>> make_batches(const std::vector<DeletionItem>& items,
+                                                           std::size_t size) {
+  std::vector<std::vector<const DeletionItem*>> batches;
+  for (const bool indexes : {true, false}) {
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<const DeletionItem*>> groups;
+    for (const auto& item : items) {
+      if (item.image.is_index() != indexes) continue;
+      auto& group = groups[item.image.digest];
+      if (group.empty()) order.push_back(item.image.digest);
+      group.push_back(&item);
+    }
+    std::vector<const DeletionItem*> batch;
+    for (const auto& digest : order) {
+      const auto& group = groups[digest];
+      if (!batch.empty() && batch.size() + group.size() > size)
+        batches.push_back(std::move(batch)), batch = {};
+      for (const auto* item : group) {
+        // Only a group larger than a whole batch (over 100 tags of one image) is split.
+        if (group.size() > size && batch.size() == size) {
+          batches.push_back(std::move(batch));
+          batch = {};
+        }
+        batch.push_back(item);
+      }
+    }
+    if (!batch.empty()) batches.push_back(std::move(batch));
+  }
+  return batches;
+}
+
+bool failure_matches(const DeleteFailure& failure, const ImageId& id) {
+  if (id.digest.empty() && id.tag.empty()) return false;
+  return (id.digest.empty() || failure.id.digest == id.digest) &&
+         (id.tag.empty() || failure.id.tag == id.tag);
+}
+
+bool deletion_confirms(const ImageId& confirmed, const DeletionItem& item) {
+  if (!item.id.digest.empty()) return confirmed.digest == item.id.digest;
+  return confirmed.tag == item.id.tag &&
+         (confirmed.digest.empty() || confirmed.digest == item.image.digest);
+}
+
+class RepositoryWorker {
+ public:
+  RepositoryWorker(Registry& registry, const RepositoryDeletions& work, const ApplyOptions& options)
+      : m_registry(registry), m_work(work), m_options(options) {}
+
+  // Runs every batch; `batch_done(n)` after each with the number of items it settled.
+  std::vector<ItemOutcome> run(const std::function<void(std::size_t)>& batch_done) {
+    for (const auto& batch :
+         make_batches(m_work.items, std::max<std::size_t>(1, m_options.batch_size))) {
+      run_batch(batch);
+      batch_done(batch.size());
+    }
+    return std::move(m_outcomes);
+  }
+
+ private:
+  void settle(const DeletionItem& item, ItemResult result, std::string code, std::string detail) {
+    m_outcomes.push_back({m_work.repository, item, result, std::move(code), std::move(detail)});
+  }
+
+  void run_batch(const std::vector<const DeletionItem*>& batch) {
+    std::vector<const DeletionItem*> to_send = m_options.recheck ? recheck(batch) : batch;
+    if (to_send.empty()) return;
+    std::vector<ImageId> ids;
+    for (const auto* item : to_send) ids.push_back(item->id);
+    auto outcome = m_registry.delete_images(m_work.repository, ids);
+    if (!outcome) {
+      for (const auto* item : to_send) {
+        settle(*item, ItemResult::failed, error_name(outcome.error()), outcome.error().message);
+      }
+      return;
+    }
+    for (const auto* item : to_send) {
+      const auto failure =
+          std::find_if(outcome->failures.begin(), outcome->failures.end(),
+                       [&](const DeleteFailure& f) { return failure_matches(f, item->id); });
+      if (failure != outcome->failures.end()) {
+        // ImageNotFound: someone (or our own retried call) removed it already (ecr-api.md §2.7).
+        const auto result =
+            failure->code == "ImageNotFound" ? ItemResult::gone : ItemResult::failed;
+        settle(*item, result, failure->code, failure->reason);
+      } else if (std::any_of(outcome->deleted.begin(), outcome->deleted.end(),
+                             [&](const ImageId& d) { return deletion_confirms(d, *item); })) {
+        settle(*item, ItemResult::deleted, "", "");
+      } else {
+        settle(
+            *item, ItemResult::failed, "NotConfirmed",
+            "the registry neither confirmed nor refused this deletion; list the repository to see");
+      }
+    }
+  }
+
+  // Describes the batch's images afresh; returns the items still as planned.
+  std::vector<const DeletionItem*> recheck(const std::vector<const DeletionItem*>& batch) {
+    std::vector<std::string> digests;
+    std::set<std::string> seen;
+    for (const auto* item : batch) {
+      if (seen.insert(item->image.digest).second) digests.push_back(item->image.digest);
+    }
+    auto current = m_registry.describe_images(m_work.repository, digests);
+    if (!current) {
+      for (const auto* item : batch) {
+        settle(*item, ItemResult::failed, error_name(current.error()),
+               "re-check before deleting failed, nothing deleted: " + current.error().message);
+      }
+      return {};
+    }
+    std::map<std::string, const ImageRecord*> by_digest;
+    for (const auto& image : *current) by_digest[image.digest] = &image;
+    std::vector<const DeletionItem*> keep;
+    for (const auto* item : batch) {
+      const auto it = by_digest.find(item->image.digest);
+      if (it == by_digest.end()) {
+        settle(*item, ItemResult::gone, "ImageNotFound", "no longer in the repository");
+      } else if (!same_tags(it->second->tags, item->image.tags)) {
+        settle(*item, ItemResult::skipped, "ChangedSincePlan",
+               "tags changed since planning: " + join_tags(item->image.tags) + " -> " +
+                   join_tags(it->second->tags));
+      } else {
+        keep.push_back(item);
+      }
+    }
+    return keep;
+  }
+
+  Registry& m_registry;
+  const RepositoryDeletions& m_work;
+  const ApplyOptions& m_options;
+  std::vector<ItemOutcome> m_outcomes;
+};
+
+}  // namespace
+
+std::string_view to_string(ItemResult value) {
+  switch (value) {
+    case ItemResult::deleted:
+      return "deleted";
+    case ItemResult::gone:
+      return "gone";
+    case ItemResult::skipped:
+      return "skipped";
+    case ItemResult::failed:
+      return "failed";
+  }
+  return "failed";
+}
+
+ApplyReport apply_deletions(Registry& registry, const std::vector<RepositoryDeletions>& work,
+                            const ApplyOptions& options) {
+  std::vector<std::vector<ItemOutcome>> per_repository(work.size());
+  ApplyProgress progress;
+  progress.repositories_total = work.size();
+  for (const auto& repo : work) progress.items_total += repo.items.size();
+  std::mutex progress_mutex;
+  std::atomic<std::size_t> next{0};
+
+  auto worker = [&] {
+    for (std::size_t i = next++; i < work.size(); i = next++) {
+      RepositoryWorker repo_worker(registry, work[i], options);
+      per_repository[i] = repo_worker.run([&](std::size_t settled) {
+        std::lock_guard lock(progress_mutex);
+        progress.items_done += settled;
+        if (options.on_progress) options.on_progress(progress);
+      });
+      std::lock_guard lock(progress_mutex);
+      ++progress.repositories_done;
+      if (options.on_progress) options.on_progress(progress);
+    }
+  };
+  const std::size_t threads = std::min<std::size_t>(
+      work.size(), static_cast<std::size_t>(std::max(1, options.concurrency)));
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();  // the calling thread works too
+  for (auto& thread : pool) thread.join();
+
+  ApplyReport report;
+  for (auto& outcomes : per_repository) {
+    for (auto& outcome : outcomes) {
+      switch (outcome.result) {
+        case ItemResult::deleted:
+          ++report.deleted;
+          if (outcome.item.frees_image) report.bytes_freed += outcome.item.image.size_bytes;
+          break;
+        case ItemResult::gone:
+          ++report.gone;
+          break;
+        case ItemResult::skipped:
+          ++report.skipped;
+          break;
+        case ItemResult::failed:
+          ++report.failed;
+          break;
+      }
+      report.outcomes.push_back(std::move(outcome));
+    }
+  }
+  return report;
+}
+
+}  // namespace regsweep

@@ -1,0 +1,73 @@
+// The apply use case: delete planned images through a Registry, repositories in parallel, with the
+// safety rules of DESIGN.md. For each batch (at most 100 ids, never splitting one image's ids), the
+// images are described again first; one whose tags changed or that is gone since planning is
+// skipped and reported, never deleted (rule 3). Image indexes go in an earlier wave than other
+// images, so ECR never refuses a child with ImageReferencedByManifestList because its index was
+// deleted in the same call. Every item ends in exactly one outcome; nothing is guessed (rule 5).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model/image.hpp"
+#include "registry/registry.hpp"
+
+namespace regsweep {
+
+struct DeletionItem {
+  ImageId id;               // what BatchDeleteImage is sent: a digest, or a tag to remove
+  ImageRecord image;        // the image as planned (tags, size), for the re-check and the report
+  bool frees_image = true;  // false when this item only removes a tag and the image stays
+  std::string reason;       // why it goes (rule sentence, "untagged, older than 14d", ...)
+};
+
+struct RepositoryDeletions {
+  std::string repository;
+  std::vector<DeletionItem> items;
+};
+
+enum class ItemResult {
+  deleted,  // ECR confirmed it
+  gone,     // already absent (re-check, or ImageNotFound): nothing freed by us, nothing failed
+  skipped,  // changed since planning; left alone on purpose
+  failed,   // ECR or the network refused; `code` and `detail` say why
+};
+
+struct ItemOutcome {
+  std::string repository;
+  DeletionItem item;
+  ItemResult result = ItemResult::failed;
+  std::string code;    // ECR failureCode or error name, for failed/gone/skipped
+  std::string detail;  // human text
+};
+
+struct ApplyReport {
+  std::vector<ItemOutcome> outcomes;  // grouped by repository, in input order
+  std::size_t deleted = 0, gone = 0, skipped = 0, failed = 0;
+  std::uint64_t bytes_freed = 0;  // sizes of images actually removed (frees_image && deleted)
+  bool any_failed() const { return failed > 0; }
+};
+
+struct ApplyProgress {
+  std::size_t items_done = 0;
+  std::size_t items_total = 0;
+  std::size_t repositories_done = 0;
+  std::size_t repositories_total = 0;
+};
+
+struct ApplyOptions {
+  int concurrency = 4;  // repositories worked on at once (ecr-api.md §3.2: at most ~4 per region)
+  std::size_t batch_size = 100;
+  bool recheck = true;  // describe each batch again right before deleting it (safety rule 3)
+  // Called after each batch, from worker threads, one call at a time.
+  std::function<void(const ApplyProgress&)> on_progress;
+};
+
+ApplyReport apply_deletions(Registry& registry, const std::vector<RepositoryDeletions>& work,
+                            const ApplyOptions& options);
+
+std::string_view to_string(ItemResult value);  // "deleted", "gone", "skipped", "failed"
+
+}  // namespace regsweep

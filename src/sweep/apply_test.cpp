@@ -1,0 +1,162 @@
+// apply_deletions against the recording FakeRegistry: batching, re-check, failures surfaced,
+// index-before-children ordering, bounded concurrency, nothing deleted outside the plan.
+#include "sweep/apply.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "support/fake_registry.hpp"
+
+namespace regsweep {
+namespace {
+
+using testing::FakeRegistry;
+using ::testing::SizeIs;
+
+ImageRecord image(const std::string& digest, std::vector<std::string> tags = {},
+                  std::uint64_t size = 100) {
+  ImageRecord r;
+  r.digest = digest;
+  r.tags = std::move(tags);
+  r.size_bytes = size;
+  r.pushed_at = 1'700'000'000'000;
+  return r;
+}
+
+std::vector<ImageRecord> many(const std::string& prefix, int n) {
+  std::vector<ImageRecord> out;
+  for (int i = 0; i < n; ++i) out.push_back(image("sha256:" + prefix + std::to_string(i)));
+  return out;
+}
+
+RepositoryDeletions delete_all(const std::string& repo, const std::vector<ImageRecord>& images) {
+  RepositoryDeletions work{repo, {}};
+  for (const auto& i : images) work.items.push_back({{i.digest, ""}, i, true, "test"});
+  return work;
+}
+
+TEST(ApplyDeletions, DeletesEverythingPlannedInBatchesOfAtMost100) {
+  FakeRegistry registry;
+  auto images = many("a", 250);
+  registry.add_repository("app", images);
+  registry.add_repository("other", many("o", 3));
+  std::vector<RepositoryDeletions> work = {delete_all("app", images)};
+  work[0].items.pop_back();  // the last one stays
+  const auto report = apply_deletions(registry, work, {});
+  EXPECT_EQ(report.deleted, 249u);
+  EXPECT_EQ(report.failed, 0u);
+  EXPECT_EQ(report.bytes_freed, 249u * 100);
+  EXPECT_THAT(registry.images("app"), SizeIs(1));
+  EXPECT_THAT(registry.images("other"), SizeIs(3));
+  const auto deletes = registry.calls("delete_images");
+  ASSERT_THAT(deletes, SizeIs(3));
+  for (const auto& call : deletes) EXPECT_LE(call.ids.size(), 100u);
+  EXPECT_THAT(registry.calls("describe_images"), SizeIs(3));  // one re-check per batch
+}
+
+TEST(ApplyDeletions, SurfacesEveryFailureWithItsCode) {
+  FakeRegistry registry;
+  auto images = many("a", 5);
+  registry.add_repository("app", images);
+  registry.fail_delete_digests = {"sha256:a1", "sha256:a3"};
+  const auto report = apply_deletions(registry, {delete_all("app", images)}, {});
+  EXPECT_EQ(report.deleted, 3u);
+  EXPECT_EQ(report.failed, 2u);
+  EXPECT_TRUE(report.any_failed());
+  for (const auto& o : report.outcomes) {
+    if (o.result == ItemResult::failed) {
+      EXPECT_EQ(o.code, "KmsError");
+    }
+  }
+}
+
+TEST(ApplyDeletions, SkipsImagesChangedSincePlanningAndCountsVanishedOnesAsGone) {
+  FakeRegistry registry;
+  std::vector<ImageRecord> planned = {image("sha256:x", {"old"}), image("sha256:y"),
+                                      image("sha256:z")};
+  std::vector<ImageRecord> now = {image("sha256:x", {"old", "prod"}), image("sha256:y")};
+  registry.add_repository("app", now);
+  const auto report = apply_deletions(registry, {delete_all("app", planned)}, {});
+  EXPECT_EQ(report.deleted, 1u);
+  EXPECT_EQ(report.skipped, 1u);
+  EXPECT_EQ(report.gone, 1u);
+  EXPECT_EQ(report.failed, 0u);
+  ASSERT_THAT(registry.images("app"), SizeIs(1));
+  EXPECT_EQ(registry.images("app")[0].digest, "sha256:x");  // re-tagged: never deleted
+  for (const auto& call : registry.calls("delete_images")) {
+    for (const auto& id : call.ids) EXPECT_NE(id.digest, "sha256:x");
+  }
+}
+
+TEST(ApplyDeletions, ReCheckFailureDeletesNothingAndFails) {
+  FakeRegistry registry;
+  auto images = many("a", 3);
+  registry.add_repository("app", images);
+  registry.fail_describe = {"app"};
+  const auto report = apply_deletions(registry, {delete_all("app", images)}, {});
+  EXPECT_EQ(report.failed, 3u);
+  EXPECT_TRUE(registry.calls("delete_images").empty());
+  EXPECT_THAT(registry.images("app"), SizeIs(3));
+}
+
+TEST(ApplyDeletions, DeletesIndexesBeforeTheirChildren) {
+  FakeRegistry registry;
+  ImageRecord index = image("sha256:idx");
+  index.manifest_media_type = "application/vnd.oci.image.index.v1+json";
+  index.child_digests = {"sha256:c1", "sha256:c2"};
+  // Children listed first in the plan: a naive single batch would be refused.
+  std::vector<ImageRecord> images = {image("sha256:c1"), image("sha256:c2"), index};
+  registry.add_repository("app", images);
+  const auto report = apply_deletions(registry, {delete_all("app", images)}, {});
+  EXPECT_EQ(report.deleted, 3u) << (report.outcomes.empty() ? "" : report.outcomes[0].detail);
+  const auto deletes = registry.calls("delete_images");
+  ASSERT_THAT(deletes, SizeIs(2));
+  EXPECT_EQ(deletes[0].ids[0].digest, "sha256:idx");
+}
+
+TEST(ApplyDeletions, TagItemsOfOneImageStayInOneBatch) {
+  FakeRegistry registry;
+  registry.add_repository("app", {image("sha256:u"), image("sha256:t", {"a", "b"}, 500)});
+  RepositoryDeletions work{"app", {}};
+  work.items.push_back({{"sha256:u", ""}, image("sha256:u"), true, "untagged"});
+  const ImageRecord planned = image("sha256:t", {"a", "b"}, 500);
+  work.items.push_back({{"", "a"}, planned, false, "untag"});
+  work.items.push_back({{"", "b"}, planned, true, "last tag"});
+  ApplyOptions options;
+  options.batch_size = 2;  // u + a would fit, but then b's re-check would see a gone and skip it
+  const auto report = apply_deletions(registry, {work}, options);
+  EXPECT_EQ(report.deleted, 3u);
+  EXPECT_EQ(report.skipped, 0u);
+  EXPECT_EQ(report.bytes_freed, 600u);
+  EXPECT_TRUE(registry.images("app").empty());
+  const auto deletes = registry.calls("delete_images");
+  ASSERT_THAT(deletes, SizeIs(2));
+  EXPECT_THAT(deletes[1].ids, SizeIs(2));
+}
+
+TEST(ApplyDeletions, WorksOnRepositoriesConcurrentlyWithinTheLimit) {
+  FakeRegistry registry;
+  registry.call_delay = std::chrono::milliseconds(20);
+  std::vector<RepositoryDeletions> work;
+  for (int r = 0; r < 8; ++r) {
+    const std::string name = "repo" + std::to_string(r);
+    auto images = many(name + "-", 10);
+    registry.add_repository(name, images);
+    work.push_back(delete_all(name, images));
+  }
+  ApplyOptions options;
+  options.concurrency = 3;
+  std::size_t last_done = 0;
+  options.on_progress = [&](const ApplyProgress& p) { last_done = p.items_done; };
+  const auto report = apply_deletions(registry, work, options);
+  EXPECT_EQ(report.deleted, 80u);
+  EXPECT_EQ(last_done, 80u);
+  EXPECT_LE(registry.max_concurrent_calls(), 3);
+  EXPECT_GE(registry.max_concurrent_calls(), 2);  // it did run in parallel
+  // Outcomes come back grouped in input order, whatever the finishing order.
+  EXPECT_EQ(report.outcomes.front().repository, "repo0");
+  EXPECT_EQ(report.outcomes.back().repository, "repo7");
+}
+
+}  // namespace
+}  // namespace regsweep
