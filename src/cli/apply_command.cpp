@@ -88,6 +88,7 @@ int run_apply(const ApplyCommandOptions& options) {
   plan_options.repository_globs = options.repository_globs;
   ScanOptions scan_options;
   scan_options.repository_globs = options.repository_globs;
+  scan_options.concurrency = options.concurrency;
   scan_options.on_progress = [&](std::size_t done, std::size_t total) {
     progress.update("listing repositories " + std::to_string(done) + "/" + std::to_string(total));
   };

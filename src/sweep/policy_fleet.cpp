@@ -1,14 +1,13 @@
 #include "sweep/policy_fleet.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <functional>
 #include <mutex>
 #include <set>
-#include <thread>
 
 #include "policy/parse.hpp"
 #include "util/glob.hpp"
+#include "util/parallel.hpp"
 
 namespace regsweep {
 namespace {
@@ -35,21 +34,6 @@ std::vector<WorkItem> list_work(const std::vector<FleetTarget>& targets,
     }
   }
   return work;
-}
-
-// Runs `task(i)` for every index on up to `concurrency` threads.
-void run_concurrently(std::size_t count, int concurrency,
-                      const std::function<void(std::size_t)>& task) {
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i = next++; i < count; i = next++) task(i);
-  };
-  const auto threads =
-      std::min<std::size_t>(static_cast<std::size_t>(std::max(1, concurrency)), count);
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& thread : pool) thread.join();
 }
 
 void sort_results(std::vector<RepositoryPolicyResult>& results) {
@@ -117,7 +101,7 @@ FleetReport put_policy_fleet(const std::vector<FleetTarget>& targets, const Poli
   FleetReport report;
   const auto work = list_work(targets, options.repositories, report.listing_errors);
   report.results.resize(work.size());
-  run_concurrently(work.size(), options.concurrency, [&](std::size_t i) {
+  parallel_for(work.size(), options.concurrency, [&](std::size_t i) {
     const WorkItem& item = work[i];
     RepositoryPolicyResult& result = report.results[i];
     result.target = item.target->label;
@@ -170,7 +154,7 @@ FleetReport delete_policy_fleet(const std::vector<FleetTarget>& targets,
   FleetReport report;
   const auto work = list_work(targets, options.repositories, report.listing_errors);
   report.results.resize(work.size());
-  run_concurrently(work.size(), options.concurrency, [&](std::size_t i) {
+  parallel_for(work.size(), options.concurrency, [&](std::size_t i) {
     const WorkItem& item = work[i];
     RepositoryPolicyResult& result = report.results[i];
     result.target = item.target->label;
@@ -201,7 +185,7 @@ std::vector<InstalledPolicy> get_policies_fleet(const std::vector<FleetTarget>& 
                                                 std::vector<std::string>& listing_errors) {
   const auto work = list_work(targets, options.repositories, listing_errors);
   std::vector<InstalledPolicy> out(work.size());
-  run_concurrently(work.size(), options.concurrency, [&](std::size_t i) {
+  parallel_for(work.size(), options.concurrency, [&](std::size_t i) {
     out[i].target = work[i].target->label;
     out[i].repository = work[i].repository;
     auto text = work[i].target->registry->get_lifecycle_policy(work[i].repository);

@@ -2,6 +2,9 @@
 
 #include "plan/plan.hpp"
 #include "registry/snapshot/snapshot_registry.hpp"
+#include "util/parallel.hpp"
+
+#include <mutex>
 
 namespace regsweep {
 namespace {
@@ -40,17 +43,26 @@ Result<std::shared_ptr<const Inventory>> scan_registry(Registry& registry,
     if (repository_selected(options.repository_globs, info.name))
       selected.push_back(std::move(info));
   }
-  auto inventory = std::make_shared<Inventory>();
+  // Listed concurrently, each into its own slot, so the Inventory keeps the listing's order.
+  std::vector<Result<std::vector<ImageRecord>>> listings(selected.size(), Error{});
+  std::mutex progress_mutex;
   std::size_t done = 0;
-  for (const auto& info : selected) {
-    auto images = registry.list_images(info.name);
-    if (images.ok()) {
-      inventory->repositories.push_back(
-          Repository{info.name, info.registry_id, "", std::move(images).value()});
-    } else {
-      inventory->skipped.push_back({info.name, images.error().message});
+  parallel_for(selected.size(), options.concurrency, [&](std::size_t i) {
+    listings[i] = registry.list_images(selected[i].name);
+    if (options.on_progress) {
+      std::lock_guard lock(progress_mutex);
+      options.on_progress(++done, selected.size());
     }
-    if (options.on_progress) options.on_progress(++done, selected.size());
+  });
+  auto inventory = std::make_shared<Inventory>();
+  for (std::size_t i = 0; i < selected.size(); ++i) {
+    const auto& info = selected[i];
+    if (listings[i].ok()) {
+      inventory->repositories.push_back(
+          Repository{info.name, info.registry_id, "", std::move(listings[i]).value()});
+    } else {
+      inventory->skipped.push_back({info.name, listings[i].error().message});
+    }
   }
   return std::shared_ptr<const Inventory>(std::move(inventory));
 }

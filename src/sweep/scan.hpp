@@ -20,8 +20,10 @@ namespace regsweep {
 
 struct ScanOptions {
   std::vector<std::string> repository_globs;  // '*' and '?'; empty: every repository
-  // Called after each repository is listed (or skipped): repositories done, total.
+  // Called after each repository is listed (or skipped): repositories done, total. Called from
+  // worker threads, one call at a time.
   std::function<void(std::size_t done, std::size_t total)> on_progress;
+  int concurrency = 4;  // repositories listed at once (the backend paces its own API calls)
 };
 
 Result<std::shared_ptr<const Inventory>> scan_registry(Registry& registry,

@@ -27,10 +27,12 @@ TEST(ScanRegistry, SkipsARepositoryWhoseListingFailsWholeAndFiltersByGlob) {
   registry.add_repository("other", {image("sha256:4", {}, 1000)});
   registry.fail_listing.insert("team/broken");
   std::size_t progress_calls = 0;
-  auto inventory = scan_registry(registry, {{"team/*"}, [&](std::size_t, std::size_t total) {
+  auto inventory = scan_registry(registry, {{"team/*"},
+                                            [&](std::size_t, std::size_t total) {
                                               ++progress_calls;
                                               EXPECT_EQ(total, 2u);
-                                            }});
+                                            },
+                                            4});
   ASSERT_TRUE(inventory.ok()) << inventory.error().message;
   ASSERT_EQ((*inventory)->repositories.size(), 1u);
   EXPECT_EQ((*inventory)->repositories[0].name, "team/app");
@@ -51,7 +53,7 @@ TEST(ScanRegistry, SharesASnapshotsInventoryInsteadOfCopyingIt) {
   auto all = scan_registry(snapshot, {});
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->get(), snapshot.inventory().get());
-  auto only_b = scan_registry(snapshot, {{"b"}, {}});
+  auto only_b = scan_registry(snapshot, {{"b"}, {}, 4});
   ASSERT_TRUE(only_b.ok());
   ASSERT_EQ((*only_b)->repositories.size(), 1u);
   EXPECT_EQ((*only_b)->repositories[0].name, "b");
