@@ -20,7 +20,8 @@ constexpr CommandEntry k_commands[] = {
      setup_delete},
     {"snapshot", "Write the registry's images to a snapshot file, for offline plans",
      setup_snapshot},
-    {"inuse", "Collect the images in use (Kubernetes, ECS, keep files, commands) into an in-use file",
+    {"inuse",
+     "Collect the images in use (Kubernetes, ECS, keep files, commands) into an in-use file",
      setup_inuse},
     {"journal", "Show the journal of deletions", setup_journal},
 };

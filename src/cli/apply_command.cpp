@@ -13,6 +13,7 @@
 #include "cli/plan_json.hpp"
 #include "cli/plan_table.hpp"
 #include "cli/progress_line.hpp"
+#include "cli/protection_options.hpp"
 #include "cli/source_options.hpp"
 #include "policy/explain.hpp"
 #include "policy/parse.hpp"
@@ -34,6 +35,7 @@ struct ApplyCommandOptions {
   std::size_t max_rows = 0;
   int concurrency = 4;
   bool yes = false;
+  ProtectionFlags protection;
   bool quiet = false;
 };
 
@@ -92,6 +94,8 @@ int run_apply(const ApplyCommandOptions& options) {
   scan_options.on_progress = [&](std::size_t done, std::size_t total) {
     progress.update("listing repositories " + std::to_string(done) + "/" + std::to_string(total));
   };
+  auto protections = load_protections(options.protection, plan_options);
+  if (!protections.ok()) return report_error("apply", protections.error());
   auto run = plan_registry(**registry, *policy, plan_options, scan_options);
   progress.finish();
   if (!run.ok()) return report_error("apply", run.error());
@@ -151,6 +155,7 @@ int run_apply(const ApplyCommandOptions& options) {
 void setup_apply(CLI::App& sub, RunFunction& run) {
   auto options = std::make_shared<ApplyCommandOptions>();
   add_source_options(sub, options->source);
+  add_protection_options(sub, options->protection);
   sub.add_option("--policy", options->policy_path, "Lifecycle policy JSON file ('-' for stdin)")
       ->required();
   sub.add_option("--now", options->now,

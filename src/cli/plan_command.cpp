@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/plan_json.hpp"
 #include "cli/plan_table.hpp"
+#include "cli/protection_options.hpp"
 #include "cli/source_options.hpp"
 #include "policy/parse.hpp"
 #include "sweep/plan_use_case.hpp"
@@ -25,6 +26,7 @@ struct PlanCommandOptions {
   double price_per_gb_month = 0.10;
   double archive_price_per_gb_month = -1.0;
   std::size_t max_rows = 0;
+  ProtectionFlags protection;
   bool quiet = false;
 };
 
@@ -56,6 +58,8 @@ int run_plan(const PlanCommandOptions& options) {
   plan_options.price_per_gb_month = options.price_per_gb_month;
   plan_options.archive_price_per_gb_month = options.archive_price_per_gb_month;
   plan_options.repository_globs = options.repository_globs;
+  auto protections = load_protections(options.protection, plan_options);
+  if (!protections.ok()) return report_error("plan", protections.error());
   auto run = plan_registry(**registry, *policy, plan_options);
   if (!run.ok()) return report_error("plan", run.error());
   const Plan& plan = run->plan;
@@ -89,6 +93,7 @@ int run_plan(const PlanCommandOptions& options) {
 void setup_plan(CLI::App& sub, RunFunction& run) {
   auto options = std::make_shared<PlanCommandOptions>();
   add_source_options(sub, options->source);
+  add_protection_options(sub, options->protection);
   sub.add_option("--policy", options->policy_path, "Lifecycle policy JSON file ('-' for stdin)")
       ->required();
   sub.add_option("--now", options->now,

@@ -64,7 +64,7 @@ void write_totals(JsonWriter& out, const PlanTotals& totals, bool with_repositor
 }
 
 void write_image(JsonWriter& out, const ImageRecord& image, const Verdict& verdict,
-                 const Policy& policy, EpochMillis now) {
+                 const Protection* protection, const Policy& policy, EpochMillis now) {
   out.begin_object();
   out.key("imageDigest");
   out.value(image.digest);
@@ -87,7 +87,11 @@ void write_image(JsonWriter& out, const ImageRecord& image, const Verdict& verdi
   out.key("reasonCode");
   out.value(reason_code(verdict.reason));
   out.key("reason");
-  out.value(explain(verdict, policy, now));
+  out.value(protection ? explain_protection(*protection) : explain(verdict, policy, now));
+  if (protection) {
+    out.key("protection");
+    out.value(to_string(protection->kind));
+  }
   out.end_object();
 }
 
@@ -127,7 +131,8 @@ void render_plan_json(const Plan& plan, const Policy& policy, const PlanJsonOpti
     out.begin_array();
     for (std::size_t i = 0; i < repo.images.size(); ++i) {
       out.newline();
-      write_image(out, repo.images[i], repo_plan.verdicts[i], policy, plan.now);
+      write_image(out, repo.images[i], repo_plan.verdicts[i], repo_plan.protection_of(i), policy,
+                  plan.now);
     }
     out.end_array();
     out.end_object();

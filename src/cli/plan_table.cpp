@@ -65,22 +65,25 @@ void render_repository(const RepositoryPlan& repo_plan, const Plan& plan, const 
   out += fmt::format("{}  ({} images: {} expire, {} transition, {} keep; {} freed)\n", repo.name,
                      thousands(t.images), thousands(t.expiring), thousands(t.transitioning),
                      thousands(t.kept), format_bytes(t.bytes_expiring));
-  if (t.expiring + t.transitioning == 0) return;
+  if (t.expiring + t.transitioning == 0 && repo_plan.protections.empty()) return;
   out += fmt::format("  {:<10}  {:<12}  {:<{}}  {:<10}  {:>9}  {:>4}  {}\n", "ACTION", "DIGEST",
                      "TAGS", k_tags_width, "PUSHED", "SIZE", "RULE", "REASON");
   std::size_t shown = 0, changed = 0;
   for (std::size_t i = 0; i < repo.images.size(); ++i) {
     const Verdict& verdict = repo_plan.verdicts[i];
-    if (verdict.action == VerdictAction::keep) continue;
+    // Images regsweep protected are listed too, with what protected them.
+    const Protection* protection = repo_plan.protection_of(i);
+    if (verdict.action == VerdictAction::keep && protection == nullptr) continue;
     ++changed;
     if (options.max_rows != 0 && shown >= options.max_rows) continue;
     ++shown;
     const ImageRecord& image = repo.images[i];
-    out += fmt::format("  {:<10}  {:<12}  {:<{}}  {:<10}  {:>9}  {:>4}  {}\n",
-                       to_string(verdict.action), short_digest(image.digest), tag_list(image),
-                       k_tags_width, format_iso8601(image.pushed_at).substr(0, 10),
-                       format_bytes(image.size_bytes), verdict.applied_rule_priority().value_or(0),
-                       reason_text(verdict, policy, plan.now));
+    out += fmt::format(
+        "  {:<10}  {:<12}  {:<{}}  {:<10}  {:>9}  {:>4}  {}\n", to_string(verdict.action),
+        short_digest(image.digest), tag_list(image), k_tags_width,
+        format_iso8601(image.pushed_at).substr(0, 10), format_bytes(image.size_bytes),
+        verdict.applied_rule_priority().value_or(0),
+        protection ? explain_protection(*protection) : reason_text(verdict, policy, plan.now));
   }
   if (shown < changed) {
     out +=

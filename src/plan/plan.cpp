@@ -62,6 +62,14 @@ PlanTotals repository_totals(const Repository& repo, const std::vector<Verdict>&
 
 }  // namespace
 
+const Protection* RepositoryPlan::protection_of(std::size_t image) const {
+  // The last record wins: a cascade can be followed by a keep for the same image.
+  for (auto it = protections.rbegin(); it != protections.rend(); ++it) {
+    if (it->image == image) return &*it;
+  }
+  return nullptr;
+}
+
 Plan build_plan(const Inventory& inventory, const Policy& policy, const PlanOptions& options) {
   Plan plan;
   plan.now = options.now;
@@ -75,6 +83,12 @@ Plan build_plan(const Inventory& inventory, const Policy& policy, const PlanOpti
     RepositoryPlan& out = plan.repositories.emplace_back();
     out.repository = &repo;
     out.verdicts = evaluate_policy(policy, repo.images, options.now);
+    if (options.protect) {
+      ProtectionOptions protection = options.protection;
+      protection.now = options.now;
+      protection.in_use = options.in_use_for ? options.in_use_for(repo) : nullptr;
+      out.protections = protect_repository(repo.images, out.verdicts, protection);
+    }
     out.totals = repository_totals(repo, out.verdicts, plan.price_per_gb_month,
                                    plan.archive_price_per_gb_month);
     plan.totals.add(out.totals);

@@ -14,10 +14,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "model/image.hpp"
+#include "plan/protect.hpp"
 #include "policy/evaluate.hpp"
 #include "policy/policy.hpp"
 
@@ -29,6 +32,12 @@ struct PlanOptions {
   double archive_price_per_gb_month = -1.0;  // < 0: same as price_per_gb_month (see above)
   // --repository-name globs ('*' and '?'); empty plans every repository.
   std::vector<std::string> repository_globs;
+  // regsweep's own protections on top of ECR's verdicts (plan/protect.hpp). `protection.now` is
+  // set from `now`; `protection.in_use` is ignored: in_use_for gives each repository's map.
+  bool protect = true;
+  ProtectionOptions protection;
+  // digest -> why it is in use, for one repository; null or returning null: nothing in use.
+  std::function<const std::unordered_map<std::string, std::string>*(const Repository&)> in_use_for;
 };
 
 struct PlanTotals {
@@ -48,7 +57,11 @@ struct PlanTotals {
 struct RepositoryPlan {
   const Repository* repository = nullptr;  // points into the Inventory the plan was built from
   std::vector<Verdict> verdicts;           // verdicts[i] belongs to repository->images[i]
+  std::vector<Protection> protections;     // what regsweep kept (or cascaded) beyond ECR's verdicts
   PlanTotals totals;
+
+  // The protection that decided image i, or null when ECR's verdict stands as it is.
+  const Protection* protection_of(std::size_t image) const;
 };
 
 struct Plan {

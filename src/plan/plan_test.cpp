@@ -2,11 +2,26 @@
 
 #include <gtest/gtest.h>
 
+#include <unordered_map>
+
 #include "policy/parse.hpp"
 #include "util/size.hpp"
 
 namespace regsweep {
 namespace {
+
+// These tests pin ECR's semantics and the money arithmetic; regsweep's own protections are tested
+// in protect_test.cpp and by PlanProtections below.
+PlanOptions ecr_only(EpochMillis now, double price, double archive,
+                     std::vector<std::string> globs) {
+  PlanOptions options;
+  options.now = now;
+  options.price_per_gb_month = price;
+  options.archive_price_per_gb_month = archive;
+  options.repository_globs = std::move(globs);
+  options.protect = false;
+  return options;
+}
 
 constexpr EpochMillis k_now = 1'800'000'000'000;
 constexpr std::uint64_t k_gib = 1ull << 30;
@@ -57,7 +72,7 @@ Inventory inventory() {
 
 TEST(BuildPlan, VerdictsAlignWithImagesAndTotalsAddUp) {
   const Inventory inv = inventory();
-  const Plan plan = build_plan(inv, policy(k_policy), {k_now, 0.10, -1.0, {}});
+  const Plan plan = build_plan(inv, policy(k_policy), ecr_only(k_now, 0.10, -1.0, {}));
   ASSERT_EQ(plan.repositories.size(), 3u);
   const RepositoryPlan& app = plan.repositories[0];
   EXPECT_EQ(app.repository, &inv.repositories[0]);
@@ -89,7 +104,7 @@ TEST(BuildPlan, VerdictsAlignWithImagesAndTotalsAddUp) {
 
 TEST(BuildPlan, TransitionsSaveTheDifferenceWhenAnArchivePriceIsGiven) {
   const Inventory inv = inventory();
-  const Plan plan = build_plan(inv, policy(k_policy), {k_now, 0.10, 0.01, {}});
+  const Plan plan = build_plan(inv, policy(k_policy), ecr_only(k_now, 0.10, 0.01, {}));
   EXPECT_DOUBLE_EQ(plan.archive_price_per_gb_month, 0.01);
   EXPECT_NEAR(plan.repositories[0].totals.monthly_savings, 2 * 0.10 + 4 * (0.10 - 0.01), 1e-12);
 }
@@ -103,22 +118,23 @@ TEST(BuildPlan, ExpiredArchivedImagesSaveAtTheArchivePrice) {
       policy(R"({"rules": [{"rulePriority": 1, "description": "drop archived after 90 days",
     "selection": {"tagStatus": "any", "storageClass": "archive", "countType": "sinceImageTransitioned",
                   "countUnit": "days", "countNumber": 90}, "action": {"type": "expire"}}]})");
-  const Plan plan = build_plan(inv, p, {k_now, 0.10, 0.02, {}});
+  const Plan plan = build_plan(inv, p, ecr_only(k_now, 0.10, 0.02, {}));
   ASSERT_EQ(plan.totals.expiring, 1u);
   EXPECT_NEAR(plan.totals.monthly_savings, 10 * 0.02, 1e-12);
 }
 
 TEST(BuildPlan, RepositoryGlobsFilterRepositoriesAndSkippedOnes) {
   const Inventory inv = inventory();
-  const Plan plan = build_plan(inv, policy(k_policy), {k_now, 0.10, -1.0, {"team/*", "oth?r"}});
+  const Plan plan =
+      build_plan(inv, policy(k_policy), ecr_only(k_now, 0.10, -1.0, {"team/*", "oth?r"}));
   ASSERT_EQ(plan.repositories.size(), 3u);
-  const Plan only_team = build_plan(inv, policy(k_policy), {k_now, 0.10, -1.0, {"team/*"}});
+  const Plan only_team = build_plan(inv, policy(k_policy), ecr_only(k_now, 0.10, -1.0, {"team/*"}));
   ASSERT_EQ(only_team.repositories.size(), 2u);
   EXPECT_EQ(only_team.repositories[1].repository->name, "team/web");
   ASSERT_EQ(only_team.skipped.size(), 1u);
   EXPECT_EQ(only_team.skipped[0].name, "team/broken");
   EXPECT_EQ(only_team.totals.images, 5u);
-  const Plan none = build_plan(inv, policy(k_policy), {k_now, 0.10, -1.0, {"nomatch"}});
+  const Plan none = build_plan(inv, policy(k_policy), ecr_only(k_now, 0.10, -1.0, {"nomatch"}));
   EXPECT_TRUE(none.repositories.empty());
   EXPECT_EQ(none.totals.images, 0u);
 }
@@ -128,7 +144,7 @@ TEST(BuildPlan, NowIsAValueNotTheClock) {
   // Ten days earlier the 30-day-old untagged image was 20 days old: still expired; 95 days
   // earlier, nothing untagged is old enough yet.
   const Plan early =
-      build_plan(inv, policy(k_policy), {k_now - 95 * k_millis_per_day, 0.10, -1.0, {}});
+      build_plan(inv, policy(k_policy), ecr_only(k_now - 95 * k_millis_per_day, 0.10, -1.0, {}));
   EXPECT_EQ(early.repositories[0].verdicts[0].action, VerdictAction::keep);
   EXPECT_EQ(early.repositories[1].verdicts[0].action, VerdictAction::keep);
 }
@@ -137,6 +153,30 @@ TEST(RepositorySelected, EmptyGlobListSelectsAll) {
   EXPECT_TRUE(repository_selected({}, "anything"));
   EXPECT_TRUE(repository_selected({"a?c"}, "abc"));
   EXPECT_FALSE(repository_selected({"a?c"}, "abbc"));
+}
+
+TEST(PlanProtections, InUseAndEmptyRepositoryGuardsChangeVerdictsAndTotals) {
+  const Inventory inv = inventory();
+  PlanOptions options;
+  options.now = k_now;
+  const std::unordered_map<std::string, std::string> app_in_use = {
+      {"sha256:u-old", "k8s deployment prod/api"}};
+  options.in_use_for = [&](const Repository& repo) {
+    return repo.name == "team/app" ? &app_in_use : nullptr;
+  };
+  const Plan plan = build_plan(inv, policy(k_policy), options);
+  const RepositoryPlan& app = plan.repositories[0];
+  EXPECT_EQ(app.verdicts[0].action, VerdictAction::keep);  // in use
+  ASSERT_NE(app.protection_of(0), nullptr);
+  EXPECT_EQ(app.protection_of(0)->kind, ProtectionKind::in_use);
+  EXPECT_EQ(app.totals.expiring, 0u);
+  // team/web and other hold one image each, which would expire: never emptied by default.
+  EXPECT_EQ(plan.repositories[1].verdicts[0].action, VerdictAction::keep);
+  EXPECT_EQ(plan.repositories[1].protection_of(0)->kind,
+            ProtectionKind::repository_would_be_emptied);
+  EXPECT_EQ(plan.totals.expiring, 0u);
+  options.protection.allow_empty = true;
+  EXPECT_EQ(build_plan(inv, policy(k_policy), options).totals.expiring, 2u);
 }
 
 }  // namespace

@@ -43,20 +43,22 @@ class Registry {
   virtual std::string describe() const = 0;
 
   virtual Result<std::vector<RepositoryInfo>> list_repositories() = 0;
-  // Every image of the repository, with child_digests/subject_digest filled in from the manifests of
-  // image indexes and artifacts. Fails whole if any page or manifest read fails.
+  // Every image of the repository, with child_digests/subject_digest filled in from the manifests
+  // of image indexes and artifacts. Fails whole if any page or manifest read fails.
   virtual Result<std::vector<ImageRecord>> list_images(const std::string& repository) = 0;
   // Images by digest, described afresh (used to re-check right before deleting).
-  virtual Result<std::vector<ImageRecord>> describe_images(const std::string& repository,
-                                                           const std::vector<std::string>& digests) = 0;
+  virtual Result<std::vector<ImageRecord>> describe_images(
+      const std::string& repository, const std::vector<std::string>& digests) = 0;
   // At most 100 ids per call for ECR; backends split larger requests themselves.
   virtual Result<DeleteOutcome> delete_images(const std::string& repository,
                                               const std::vector<ImageId>& ids) = 0;
 
   // Lifecycle policies: nullopt when the repository has none. Backends without lifecycle policies
   // (OCI) return an invalid_input error naming the backend.
-  virtual Result<std::optional<std::string>> get_lifecycle_policy(const std::string& repository) = 0;
-  virtual Status put_lifecycle_policy(const std::string& repository, const std::string& policy_text) = 0;
+  virtual Result<std::optional<std::string>> get_lifecycle_policy(
+      const std::string& repository) = 0;
+  virtual Status put_lifecycle_policy(const std::string& repository,
+                                      const std::string& policy_text) = 0;
   virtual Status delete_lifecycle_policy(const std::string& repository) = 0;
 };
 

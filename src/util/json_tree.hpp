@@ -30,7 +30,7 @@ class JsonNode {
   SourcePos pos;
   bool bool_value = false;
   std::string text;  // string value, or the number's literal text (so "1.0" and "1" differ)
-  std::vector<JsonNode> items;                            // array
+  std::vector<JsonNode> items;      // array
   std::vector<JsonMember> members;  // object, in document order (duplicates kept)
 
   bool is_integer() const;  // a number literal with no fraction or exponent

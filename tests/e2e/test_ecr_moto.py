@@ -19,6 +19,11 @@ POLICY = {"rules": [{"rulePriority": 1, "description": "keep the newest tmp- ima
                      "action": {"type": "expire"}}]}
 
 
+# moto stamps every push "now", so the images are minutes old: switch off the --min-age guard
+# (default 1h) that would otherwise keep them all.
+FRESH_OK = ("--min-age", "0s")
+
+
 def manifest(n):
     return json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
                        "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 100,
@@ -60,7 +65,7 @@ class TestAgainstMoto(unittest.TestCase):
         return {d["imageDigest"] for d in json.loads(result.stdout)["imageDetails"]}
 
     def test_plan_then_apply_leaves_the_plans_survivors(self):
-        result = self.regsweep("plan", "--policy", self.policy, "--output", "json")
+        result = self.regsweep("plan", "--policy", self.policy, "--output", "json", *FRESH_OK)
         self.assertEqual(result.returncode, 0, result.stderr)
         plan = json.loads(result.stdout)
         actions = {i["imageDigest"]: i["action"] for r in plan["repositories"] for i in r["images"]}
@@ -68,7 +73,7 @@ class TestAgainstMoto(unittest.TestCase):
         self.assertEqual(actions[self.digests["tmp-2"]], "expire")
         self.assertEqual(actions[self.digests["tmp-3"]], "keep")
         self.assertEqual(actions[self.digests["prod"]], "keep")
-        result = self.regsweep("apply", "--policy", self.policy, "--yes", "--output", "json")
+        result = self.regsweep("apply", "--policy", self.policy, "--yes", "--output", "json", *FRESH_OK)
         self.assertEqual(result.returncode, 0, result.stderr + result.stdout)
         self.assertEqual(json.loads(result.stdout)["totals"]["deleted"], 2)
         self.assertEqual(self.survivors(), {d for d, a in actions.items() if a != "expire"})
@@ -80,7 +85,7 @@ class TestAgainstMoto(unittest.TestCase):
         self.assertEqual(self.survivors(), {self.digests["prod"], self.digests["tmp-3"]})
 
     def test_apply_without_yes_refuses(self):
-        result = self.regsweep("apply", "--policy", self.policy)
+        result = self.regsweep("apply", "--policy", self.policy, *FRESH_OK)
         self.assertEqual(result.returncode, 2)
         self.assertEqual(len(self.survivors()), 4)
 

@@ -1,0 +1,39 @@
+// The flags of regsweep's protections, shared by plan and apply (issue 6): what is in use
+// (--in-use files from `regsweep inuse scan`, --keep-file, --kubernetes-json) and the guards
+// (--min-age, --max-delete, --max-delete-percent, --allow-empty). Any in-use input that cannot be
+// read or parsed is an error: we never plan deletions without the protection the user asked for.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "plan/plan.hpp"
+#include "util/result.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace regsweep::cli {
+
+struct ProtectionFlags {
+  std::vector<std::string> in_use_files;
+  std::vector<std::string> keep_files;
+  std::vector<std::string> kubernetes_json;
+  std::string min_age = "1h";
+  std::int64_t max_delete = -1;    // < 0: no limit
+  double max_delete_percent = -1;  // < 0: no limit
+  bool allow_empty = false;
+};
+
+void add_protection_options(CLI::App& sub, ProtectionFlags& flags);
+
+// Reads the in-use inputs and fills plan_options.protection and plan_options.in_use_for. The
+// returned object owns the data in_use_for points into; keep it alive as long as the plan.
+class LoadedProtections;
+Result<std::shared_ptr<LoadedProtections>> load_protections(const ProtectionFlags& flags,
+                                                            PlanOptions& plan_options);
+
+}  // namespace regsweep::cli
