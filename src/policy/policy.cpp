@@ -2,38 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "util/json_writer.hpp"
+
 namespace regsweep {
 namespace {
-
-void append_json_string(std::string& out, std::string_view value) {
-  out += '"';
-  for (const char c : value) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
 
 void append_string_list(std::string& out, std::string_view key,
                         const std::vector<std::string>& list) {
