@@ -43,8 +43,12 @@ echo "== Live: the same registry in the ECR emulator at $endpoint"
 echo "== regsweep plan --endpoint-url $endpoint --policy $policy --now $now --quiet   (before)"
 "$regsweep" plan --endpoint-url "$endpoint" --policy "$policy" --now "$now" --output table --quiet
 echo
-echo "== regsweep apply --endpoint-url $endpoint --policy $policy --now $now --yes --quiet"
-"$regsweep" apply --endpoint-url "$endpoint" --policy "$policy" --now "$now" --output table --yes --quiet
+echo "== regsweep apply --endpoint-url $endpoint --policy $policy --now $now --yes --quiet --journal JOURNAL"
+"$regsweep" apply --endpoint-url "$endpoint" --policy "$policy" --now "$now" --output table --yes --quiet \
+  --journal "$work/journal.jsonl"
 echo
 echo "== regsweep plan ... --quiet   (after: what is left, and nothing more to expire)"
 "$regsweep" plan --endpoint-url "$endpoint" --policy "$policy" --now "$now" --output table --quiet
+echo
+echo "== regsweep journal show --journal JOURNAL   (every deletion, recorded before and after the call; last 3 lines)"
+"$regsweep" journal show --journal "$work/journal.jsonl" --output table | tail -n 3

@@ -3,6 +3,7 @@
 // --concurrency. Transitions are reported as not applied: ECR has no API call that archives an
 // image on demand. Exit 0 all done; 1 anything failed or a repository was skipped; 2 bad usage,
 // declined without a terminal, or a snapshot source (read-only).
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "cli/progress_line.hpp"
 #include "cli/protection_options.hpp"
 #include "cli/source_options.hpp"
+#include "journal/state_dir.hpp"
 #include "policy/explain.hpp"
 #include "policy/parse.hpp"
 #include "sweep/apply.hpp"
@@ -35,6 +37,7 @@ struct ApplyCommandOptions {
   std::size_t max_rows = 0;
   int concurrency = 4;
   bool yes = false;
+  std::string journal;  // empty: the default state directory
   ProtectionFlags protection;
   bool quiet = false;
 };
@@ -136,8 +139,23 @@ int run_apply(const ApplyCommandOptions& options) {
       return k_exit_usage;
   }
 
+  // Every deletion is journaled before and after the call (DESIGN.md safety rule 4); without a
+  // journal nothing is deleted.
+  std::string journal_path = options.journal;
+  if (journal_path.empty()) {
+    auto path = default_journal_path(process_env());
+    if (!path.ok()) return report_error("apply", path.error());
+    journal_path = *path;
+  }
+  auto journal = FileJournal::open(journal_path);
+  if (!journal.ok()) return report_error("apply", journal.error());
+
   ApplyOptions apply_options;
   apply_options.concurrency = options.concurrency;
+  apply_options.journal = journal->get();
+  apply_options.run_id = std::to_string(clock_now()) + "-" + std::to_string(::getpid());
+  apply_options.registry = (*registry)->describe();
+  apply_options.now = [] { return clock_now(); };
   apply_options.on_progress = [&](const ApplyProgress& p) {
     progress.update("deleting " + std::to_string(p.items_done) + "/" +
                     std::to_string(p.items_total) + " images, " +
@@ -156,6 +174,9 @@ void setup_apply(CLI::App& sub, RunFunction& run) {
   auto options = std::make_shared<ApplyCommandOptions>();
   add_source_options(sub, options->source);
   add_protection_options(sub, options->protection);
+  sub.add_option("--journal", options->journal,
+                 "Journal file (default: $XDG_STATE_HOME/regsweep/journal.jsonl or "
+                 "~/.local/state/regsweep/journal.jsonl)");
   sub.add_option("--policy", options->policy_path, "Lifecycle policy JSON file ('-' for stdin)")
       ->required();
   sub.add_option("--now", options->now,

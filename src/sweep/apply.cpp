@@ -73,6 +73,32 @@ bool deletion_confirms(const ImageId& confirmed, const DeletionItem& item) {
          (confirmed.digest.empty() || confirmed.digest == item.image.digest);
 }
 
+// Appends go through one lock: repositories are worked on in parallel, the journal is one file.
+std::mutex g_journal_mutex;
+
+JournalRecord journal_record(const ApplyOptions& options, const std::string& repository,
+                             const DeletionItem& item, JournalKind kind) {
+  JournalRecord r;
+  r.kind = kind;
+  r.run_id = options.run_id;
+  r.timestamp = options.now ? options.now() : 0;
+  r.registry = options.registry;
+  r.region = options.region;
+  r.repository = repository;
+  r.digest = item.image.digest;
+  r.tags = item.image.tags;
+  if (!item.id.tag.empty() && item.id.digest.empty()) r.tags = {item.id.tag};
+  if (kind == JournalKind::intent) {
+    r.pushed_at = item.image.pushed_at;
+    r.size_bytes = item.image.size_bytes;
+    r.reason = item.reason;
+    if (!item.image.manifest_media_type.empty())
+      r.manifest_media_type = item.image.manifest_media_type;
+    r.manifest = item.image.manifest;
+  }
+  return r;
+}
+
 class RepositoryWorker {
  public:
   RepositoryWorker(Registry& registry, const RepositoryDeletions& work, const ApplyOptions& options)
@@ -93,15 +119,51 @@ class RepositoryWorker {
     m_outcomes.push_back({m_work.repository, item, result, std::move(code), std::move(detail)});
   }
 
+  // A result record for an item that was sent to the registry (its intent is on record).
+  void journal_result(const DeletionItem& item) {
+    if (!m_options.journal) return;
+    const ItemOutcome& o = m_outcomes.back();
+    JournalRecord r = journal_record(m_options, m_work.repository, item, JournalKind::result);
+    r.outcome = o.result == ItemResult::deleted   ? JournalOutcome::deleted
+                : o.result == ItemResult::skipped ? JournalOutcome::skipped
+                : o.result == ItemResult::gone    ? JournalOutcome::skipped
+                                                  : JournalOutcome::failed;
+    r.error_code = o.code;
+    r.reason = o.detail;
+    std::lock_guard lock(g_journal_mutex);
+    // A failed result append cannot undo the deletion; the intent record already names it.
+    (void)m_options.journal->append(r);
+  }
+
+  // False (and the batch settled as failed) when the intent records cannot be made durable.
+  bool journal_intents(const std::vector<const DeletionItem*>& batch) {
+    if (!m_options.journal) return true;
+    std::lock_guard lock(g_journal_mutex);
+    for (const auto* item : batch) {
+      auto appended = m_options.journal->append(
+          journal_record(m_options, m_work.repository, *item, JournalKind::intent));
+      if (!appended.ok()) {
+        for (const auto* failed : batch) {
+          settle(*failed, ItemResult::failed, "JournalUnavailable",
+                 "not deleted: the journal could not record it (" + appended.error().message + ")");
+        }
+        return false;
+      }
+    }
+    return true;
+  }
+
   void run_batch(const std::vector<const DeletionItem*>& batch) {
     std::vector<const DeletionItem*> to_send = m_options.recheck ? recheck(batch) : batch;
     if (to_send.empty()) return;
+    if (!journal_intents(to_send)) return;
     std::vector<ImageId> ids;
     for (const auto* item : to_send) ids.push_back(item->id);
     auto outcome = m_registry.delete_images(m_work.repository, ids);
     if (!outcome) {
       for (const auto* item : to_send) {
         settle(*item, ItemResult::failed, error_name(outcome.error()), outcome.error().message);
+        journal_result(*item);
       }
       return;
     }
@@ -122,6 +184,7 @@ class RepositoryWorker {
             *item, ItemResult::failed, "NotConfirmed",
             "the registry neither confirmed nor refused this deletion; list the repository to see");
       }
+      journal_result(*item);
     }
   }
 

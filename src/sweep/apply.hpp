@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "journal/journal.hpp"
 #include "model/image.hpp"
 #include "registry/registry.hpp"
 
@@ -63,6 +64,14 @@ struct ApplyOptions {
   bool recheck = true;  // describe each batch again right before deleting it (safety rule 3)
   // Called after each batch, from worker threads, one call at a time.
   std::function<void(const ApplyProgress&)> on_progress;
+  // Safety rule 4: with a journal, every item sent to the registry gets an intent record before
+  // the call and a result record after it. A batch whose intent records cannot be written is not
+  // sent (its items fail with JournalUnavailable).
+  Journal* journal = nullptr;
+  std::string run_id;
+  std::string registry;  // account or host, for the records
+  std::string region;
+  std::function<EpochMillis()> now;  // timestamps of the records; required with a journal
 };
 
 ApplyReport apply_deletions(Registry& registry, const std::vector<RepositoryDeletions>& work,

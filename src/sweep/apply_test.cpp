@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "support/fake_journal.hpp"
 #include "support/fake_registry.hpp"
 
 namespace regsweep {
@@ -156,6 +157,46 @@ TEST(ApplyDeletions, WorksOnRepositoriesConcurrentlyWithinTheLimit) {
   // Outcomes come back grouped in input order, whatever the finishing order.
   EXPECT_EQ(report.outcomes.front().repository, "repo0");
   EXPECT_EQ(report.outcomes.back().repository, "repo7");
+}
+
+// Safety rule 4: an intent record before every delete call, a result record after it.
+TEST(ApplyDeletions, JournalsEveryDeletionBeforeAndAfter) {
+  FakeRegistry registry;
+  auto images = many("j", 150);
+  registry.add_repository("app", images);
+  testing::FakeJournal journal;
+  ApplyOptions options;
+  options.journal = &journal;
+  options.run_id = "run-1";
+  options.now = [] { return EpochMillis{1'800'000'000'000}; };
+  const auto report = apply_deletions(registry, {delete_all("app", images)}, options);
+  EXPECT_EQ(report.deleted, 150u);
+  EXPECT_THAT(journal.records(JournalKind::intent), SizeIs(150));
+  EXPECT_THAT(journal.records(JournalKind::result), SizeIs(150));
+  EXPECT_TRUE(journal.open_intents().empty());
+  const auto records = journal.records();
+  EXPECT_EQ(records.front().kind, JournalKind::intent);  // the first batch's intents come first
+  EXPECT_EQ(records.front().run_id, "run-1");
+  EXPECT_EQ(records.front().reason, "test");
+  for (const auto& r : journal.records(JournalKind::result))
+    EXPECT_EQ(r.outcome, JournalOutcome::deleted);
+}
+
+TEST(ApplyDeletions, NothingIsDeletedWhenTheJournalCannotRecordIt) {
+  FakeRegistry registry;
+  auto images = many("k", 150);
+  registry.add_repository("app", images);
+  testing::FakeJournal journal;
+  journal.fail_from(150);  // the second batch's intents cannot be written
+  ApplyOptions options;
+  options.journal = &journal;
+  options.now = [] { return EpochMillis{1}; };
+  const auto report = apply_deletions(registry, {delete_all("app", images)}, options);
+  EXPECT_EQ(report.deleted, 100u);
+  EXPECT_EQ(report.failed, 50u);
+  EXPECT_THAT(registry.images("app"), SizeIs(50));
+  EXPECT_THAT(registry.calls("delete_images"), SizeIs(1));
+  EXPECT_EQ(report.outcomes.back().code, "JournalUnavailable");
 }
 
 }  // namespace
