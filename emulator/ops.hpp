@@ -3,6 +3,8 @@
 // thrown as ApiError (api.hpp). find_operation() is the X-Amz-Target routing table.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "api.hpp"
@@ -70,5 +72,16 @@ void append_json_string(std::string& out, std::string_view text);
 double epoch_seconds(Millis t);
 bool valid_repository_name(std::string_view name);
 bool valid_digest(std::string_view digest);
+
+// One entry of a BatchGetImage/BatchDeleteImage `imageIds` list. A malformed entry (not an object)
+// fails the whole call; an entry ECR answers per item (no digest nor tag, a bad digest) is appended
+// to `failures` in ECR's shape and nullopt is returned.
+struct ImageIdParam {
+  std::string digest;
+  std::string tag;
+};
+std::optional<ImageIdParam> image_id_param(const Json& id, Json& failures);
+void append_image_failure(Json& failures, const Json& id, const char* code,
+                          const std::string& reason);
 
 }  // namespace ecr_emulator

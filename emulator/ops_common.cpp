@@ -258,4 +258,27 @@ void append_image_detail(std::string& out, const Repository& repo, const Image& 
   out.push_back('}');
 }
 
+void append_image_failure(Json& failures, const Json& id, const char* code,
+                          const std::string& reason) {
+  failures.push_back({{"imageId", id}, {"failureCode", code}, {"failureReason", reason}});
+}
+
+std::optional<ImageIdParam> image_id_param(const Json& id, Json& failures) {
+  if (!id.is_object())
+    throw ApiError(400, "SerializationException", "Unexpected value for 'imageIds'");
+  ImageIdParam param{opt_string(id, "imageDigest"), opt_string(id, "imageTag")};
+  if (param.digest.empty() && param.tag.empty()) {
+    append_image_failure(failures, id, "MissingDigestAndTag",
+                         "Invalid request parameters: both tag and digest cannot be null");
+    return std::nullopt;
+  }
+  if (!param.digest.empty() && !valid_digest(param.digest)) {
+    append_image_failure(failures, id, "InvalidImageDigest",
+                         "Invalid request parameters: image digest should satisfy the regex "
+                         "'[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'");
+    return std::nullopt;
+  }
+  return param;
+}
+
 }  // namespace ecr_emulator

@@ -170,23 +170,13 @@ OpResult batch_get_image(Context& ctx, const Json& body) {
   Json images = Json::array();
   Json failures = Json::array();
   for (const auto& id : *image_ids) {
-    if (!id.is_object())
-      throw ApiError(400, "SerializationException", "Unexpected value for 'imageIds'");
-    std::string digest = opt_string(id, "imageDigest");
-    std::string tag = opt_string(id, "imageTag");
+    auto param = image_id_param(id, failures);
+    if (!param) continue;
+    const std::string& digest = param->digest;
+    const std::string& tag = param->tag;
     auto fail = [&](const char* code, const std::string& reason) {
-      failures.push_back({{"imageId", id}, {"failureCode", code}, {"failureReason", reason}});
+      append_image_failure(failures, id, code, reason);
     };
-    if (digest.empty() && tag.empty()) {
-      fail("MissingDigestAndTag", "Invalid request parameters: both tag and digest cannot be null");
-      continue;
-    }
-    if (!digest.empty() && !valid_digest(digest)) {
-      fail("InvalidImageDigest",
-           "Invalid request parameters: image digest should satisfy the regex "
-           "'[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'");
-      continue;
-    }
     const Image* image = resolve(repo, digest, tag);
     if (image == nullptr) {
       fail("ImageNotFound", "Requested image not found");

@@ -27,23 +27,13 @@ OpResult batch_delete_image(Context& ctx, const Json& body) {
   Json failures = Json::array();
   std::vector<std::string> released;
   for (const auto& id : *image_ids) {
-    if (!id.is_object())
-      throw ApiError(400, "SerializationException", "Unexpected value for 'imageIds'");
-    std::string digest = opt_string(id, "imageDigest");
-    std::string tag = opt_string(id, "imageTag");
+    auto param = image_id_param(id, failures);
+    if (!param) continue;
+    const std::string& digest = param->digest;
+    const std::string& tag = param->tag;
     auto fail = [&](const char* code, const std::string& reason) {
-      failures.push_back({{"imageId", id}, {"failureCode", code}, {"failureReason", reason}});
+      append_image_failure(failures, id, code, reason);
     };
-    if (digest.empty() && tag.empty()) {
-      fail("MissingDigestAndTag", "Invalid request parameters: both tag and digest cannot be null");
-      continue;
-    }
-    if (!digest.empty() && !valid_digest(digest)) {
-      fail("InvalidImageDigest",
-           "Invalid request parameters: image digest should satisfy the regex "
-           "'[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'");
-      continue;
-    }
     if (tag.size() > 300) {
       fail("InvalidImageTag",
            "Invalid request parameters: image tag must be at most 300 characters");
