@@ -12,15 +12,12 @@
 #include "aws/credentials.hpp"
 
 #include <chrono>
-#include <fstream>
-#include <functional>
-#include <mutex>
 #include <set>
-#include <sstream>
 
 #include "aws/aws_config.hpp"
 #include "aws/credential_sources.hpp"
 #include "aws/endpoint.hpp"
+#include "aws/refreshing_provider.hpp"
 #include "aws/sts.hpp"
 
 extern char** environ;
@@ -28,73 +25,7 @@ extern char** environ;
 namespace regsweep {
 namespace {
 
-constexpr EpochMillis k_refresh_before = 15 * 60 * 1000;  // botocore's advisory window
-constexpr EpochMillis k_still_usable = 60 * 1000;         // keep old ones if a refresh fails
-
-using Fetcher = std::function<Result<AwsCredentials>()>;
-
-class StaticProvider final : public CredentialsProvider {
- public:
-  explicit StaticProvider(AwsCredentials credentials) : m_credentials(std::move(credentials)) {}
-  Result<AwsCredentials> credentials() override { return m_credentials; }
-
- private:
-  AwsCredentials m_credentials;
-};
-
-class RefreshingProvider final : public CredentialsProvider {
- public:
-  RefreshingProvider(Fetcher fetch, EpochMillis (*now)()) : m_fetch(std::move(fetch)), m_now(now) {}
-
-  Result<AwsCredentials> credentials() override {
-    std::lock_guard lock(m_mutex);  // one refresh at a time; the others wait for its result
-    const EpochMillis now = m_now();
-    if (m_cached && (!m_cached->expiration || *m_cached->expiration - now > k_refresh_before))
-      return *m_cached;
-    auto fresh = m_fetch();
-    if (fresh) {
-      m_cached = *fresh;
-      return fresh;
-    }
-    if (m_cached && m_cached->expiration && *m_cached->expiration - now > k_still_usable)
-      return *m_cached;
-    return fresh;
-  }
-
-  void invalidate() override {
-    std::lock_guard lock(m_mutex);
-    m_cached.reset();
-  }
-
- private:
-  Fetcher m_fetch;
-  EpochMillis (*m_now)();
-  std::mutex m_mutex;
-  std::optional<AwsCredentials> m_cached;
-};
-
-EpochMillis system_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-Result<Secret> read_token_file(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return make_error(ErrorCode::unauthorized, what + ": cannot read the web identity token file " +
-                                                   path +
-                                                   "; fix: check the path and its permissions");
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string token = text.str();
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' '))
-    token.pop_back();
-  if (token.empty())
-    return make_error(ErrorCode::unauthorized,
-                      what + ": the web identity token file " + path + " is empty");
-  return Secret(std::move(token));
-}
+using Fetcher = RefreshingProvider::Fetcher;
 
 class ChainBuilder {
  public:
