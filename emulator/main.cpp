@@ -43,8 +43,8 @@ int main(int argc, char** argv) {
   using namespace ecr_emulator;
   std::signal(SIGPIPE, SIG_IGN);
   auto emu = std::make_unique<Emulator>();
-  emu->config.credentials = {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                             "us-east-1"};
+  emu->config.credentials = {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "us-east-1",
+                             ""};
   std::string port_file, seed_file;
   std::optional<std::string> region, account;
   std::uint64_t fault_seed = 1;
@@ -106,6 +106,7 @@ int main(int argc, char** argv) {
   if (region) emu->store.region = *region;
   if (account) emu->store.account_id = *account;
   emu->config.credentials.region = emu->store.region;
+  emu->config.credentials.account_id = emu->store.account_id;
 
   HttpServer server(*emu);
   int port = server.bind();

@@ -12,6 +12,7 @@
 #include "admin.hpp"
 #include "crypto.hpp"
 #include "ops.hpp"
+#include "sts.hpp"
 
 namespace ecr_emulator {
 
@@ -66,21 +67,27 @@ void send_reply(httplib::Response& res, const Reply& reply, int slow_ms) {
       });
 }
 
+// The request as the signature checker sees it: header names lower-cased.
+HttpRequestView view_of(const httplib::Request& req) {
+  HttpRequestView view;
+  view.method = req.method;
+  view.path = req.path;
+  view.body = &req.body;
+  for (const auto& [name, value] : req.headers) {
+    std::string lower = name;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    view.headers.emplace_back(std::move(lower), value);
+  }
+  return view;
+}
+
 Reply handle_ecr(Emulator& emu, const httplib::Request& req, std::string& op_name,
                  FaultDecision& faults) {
   Millis now = wall_clock_millis();
   std::string target = req.get_header_value("X-Amz-Target");
   op_name = target.starts_with(k_target_prefix) ? target.substr(k_target_prefix.size()) : target;
   if (emu.config.verify_signature) {
-    HttpRequestView view;
-    view.method = req.method;
-    view.path = req.path;
-    view.body = &req.body;
-    for (const auto& [name, value] : req.headers) {
-      std::string lower = name;
-      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      view.headers.emplace_back(std::move(lower), value);
-    }
+    HttpRequestView view = view_of(req);
     if (auto error = verify_sigv4(view, emu.config.credentials, now)) {
       op_name = "(unauthenticated)";
       emu.counters.add(op_name, Counters::calls);
@@ -117,6 +124,21 @@ Reply handle_ecr(Emulator& emu, const httplib::Request& req, std::string& op_nam
   }
 }
 
+// STS Query calls (a form body, no X-Amz-Target) go to sts.cpp and are answered in XML; counted
+// under their action. Returns false for everything else (ECR).
+bool answer_sts(Emulator& emu, const httplib::Request& req, httplib::Response& res) {
+  HttpRequestView view = view_of(req);
+  if (!is_sts_request(view)) return false;
+  const StsReply reply =
+      handle_sts(view, emu.config.credentials, emu.config.verify_signature, wall_clock_millis());
+  emu.counters.add(reply.action, Counters::calls);
+  if (reply.status != 200) emu.counters.add(reply.action, Counters::errors);
+  res.status = reply.status;
+  res.set_header("x-amzn-RequestId", random_uuid());
+  res.set_content(reply.body, "text/xml");
+  return true;
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -137,6 +159,7 @@ HttpServer::HttpServer(Emulator& emulator) : m_impl(std::make_unique<Impl>(emula
   http.set_tcp_nodelay(true);  // small answers must not wait for delayed ACKs (40 ms each)
   register_admin_routes(http, emu);
   http.Post(R"(/.*)", [&emu](const httplib::Request& req, httplib::Response& res) {
+    if (answer_sts(emu, req, res)) return;
     std::string op_name;
     FaultDecision faults;
     Reply reply = handle_ecr(emu, req, op_name, faults);

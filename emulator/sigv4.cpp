@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "crypto.hpp"
+#include "sts.hpp"
 
 namespace ecr_emulator {
 
@@ -81,7 +82,7 @@ std::vector<std::string> split(const std::string& text, char sep) {
 }  // namespace
 
 std::optional<ApiError> verify_sigv4(const HttpRequestView& request, const Credentials& credentials,
-                                     Millis now) {
+                                     Millis now, const std::string& service) {
   auto auth = request.header("authorization");
   if (!auth)
     return ApiError(400, "MissingAuthenticationTokenException", "Missing Authentication Token");
@@ -102,9 +103,17 @@ std::optional<ApiError> verify_sigv4(const HttpRequestView& request, const Crede
     return ApiError(400, "IncompleteSignatureException",
                     "Credential must have exactly 5 slash-delimited elements");
   }
+  std::string secret_key = credentials.secret_key;
   if (scope[0] != credentials.access_key) {
-    return ApiError(400, "UnrecognizedClientException",
-                    "The security token included in the request is invalid.");
+    // A temporary key from AssumeRole (sts.hpp) is valid only with its own session token.
+    const auto temporary = temporary_secret(credentials, scope[0]);
+    const auto token = request.header("x-amz-security-token");
+    if (!temporary || !token ||
+        !constant_time_equal(*token, temporary_session_token(credentials, scope[0]))) {
+      return ApiError(400, "UnrecognizedClientException",
+                      "The security token included in the request is invalid.");
+    }
+    secret_key = *temporary;
   }
   auto amz_date = request.header("x-amz-date");
   if (!amz_date)
@@ -133,8 +142,8 @@ std::optional<ApiError> verify_sigv4(const HttpRequestView& request, const Crede
     return invalid_signature("Credential should be scoped to a valid region, not '" + scope[2] +
                              "'. ");
   }
-  if (scope[3] != "ecr")
-    return invalid_signature("Credential should be scoped to correct service: 'ecr'. ");
+  if (scope[3] != service)
+    return invalid_signature("Credential should be scoped to correct service: '" + service + "'. ");
 
   auto names = split(*signed_headers, ';');
   if (std::find(names.begin(), names.end(), "host") == names.end()) {
@@ -161,7 +170,7 @@ std::optional<ApiError> verify_sigv4(const HttpRequestView& request, const Crede
                sha256_hex(request.body != nullptr ? *request.body : std::string());
   std::string string_to_sign = "AWS4-HMAC-SHA256\n" + *amz_date + "\n" + scope[1] + "/" + scope[2] +
                                "/" + scope[3] + "/aws4_request\n" + sha256_hex(canonical);
-  std::string key = hmac_sha256("AWS4" + credentials.secret_key, scope[1]);
+  std::string key = hmac_sha256("AWS4" + secret_key, scope[1]);
   key = hmac_sha256(key, scope[2]);
   key = hmac_sha256(key, scope[3]);
   key = hmac_sha256(key, "aws4_request");

@@ -20,6 +20,9 @@ struct Credentials {
   std::string access_key;
   std::string secret_key;
   std::string region;
+  // The emulator's account: temporary keys issued by STS for roles of this account are accepted
+  // too (sts.hpp), with their session token.
+  std::string account_id;
 };
 
 struct HttpRequestView {
@@ -31,8 +34,9 @@ struct HttpRequestView {
   std::optional<std::string> header(const std::string& lower_name) const;
 };
 
-// nullopt when the signature is valid; otherwise the error to answer.
+// nullopt when the signature is valid; otherwise the error to answer. `service` is the scope's
+// service: "ecr", or "sts" for the STS endpoint (sts.hpp).
 std::optional<ApiError> verify_sigv4(const HttpRequestView& request, const Credentials& credentials,
-                                     Millis now);
+                                     Millis now, const std::string& service = "ecr");
 
 }  // namespace ecr_emulator

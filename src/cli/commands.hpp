@@ -32,6 +32,7 @@ void setup_delete(CLI::App& sub, RunFunction& run);
 void setup_snapshot(CLI::App& sub, RunFunction& run);
 void setup_inuse(CLI::App& sub, RunFunction& run);
 void setup_journal(CLI::App& sub, RunFunction& run);
+void setup_run(CLI::App& sub, RunFunction& run);  // run_command.cpp: run --config FILE
 
 // `policy` sub-subcommands (policy_<name>_command.cpp), listed in policy_command.cpp's table.
 void setup_policy_validate(CLI::App& sub, RunFunction& run);
@@ -40,5 +41,7 @@ void setup_policy_put(CLI::App& sub, RunFunction& run);
 void setup_policy_diff(CLI::App& sub, RunFunction& run);
 void setup_policy_get(CLI::App& sub, RunFunction& run);
 void setup_policy_delete(CLI::App& sub, RunFunction& run);
+// policy_preview_command.cpp: plan each repository with the policy installed on it.
+void setup_policy_preview(CLI::App& sub, RunFunction& run);
 
 }  // namespace regsweep::cli

@@ -5,6 +5,8 @@
 // A --tag removes that tag (the image goes with its last tag); a --digest removes the image.
 // --untagged spares children of kept image indexes and referrers of kept images. Exit 0 done; 1 a
 // deletion failed or a named tag/digest was not found; 2 bad usage or refused without a terminal.
+// Like apply, it journals every deletion (--journal), holds the repository's lock while deleting,
+// and first settles deletions an interrupted earlier run left open in that repository.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -12,6 +14,7 @@
 #include "cli/apply_report.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
+#include "cli/deletion_safety.hpp"
 #include "cli/source_options.hpp"
 #include "sweep/apply.hpp"
 #include "sweep/delete.hpp"
@@ -29,6 +32,7 @@ struct DeleteCommandOptions {
   double price_per_gb_month = 0.10;
   bool yes = false;
   bool quiet = false;
+  std::string journal;  // empty: the default state directory
 };
 
 std::string preview(const RepositoryDeletions& work) {
@@ -65,6 +69,13 @@ int run_delete(DeleteCommandOptions options) {
   }
   auto registry = open_source(options.source);
   if (!registry.ok()) return report_error("delete", registry.error());
+  // Without a journal nothing is deleted (DESIGN.md safety rule 4); it is opened before the
+  // listing so that a killed earlier run's open intents are settled before planning.
+  auto safety = open_deletion_safety(options.journal);
+  if (!safety.ok()) return report_error("delete", safety.error());
+  const std::string registry_name = (*registry)->describe();
+  resume_interrupted("delete", **registry, *safety, registry_name, "", {options.repository},
+                     options.quiet);
   auto images = (*registry)->list_images(options.repository);
   if (!images.ok()) return report_error("delete", images.error());
   auto plan = plan_one_off(options.repository, *images, options.selection, clock_now());
@@ -101,7 +112,8 @@ int run_delete(DeleteCommandOptions options) {
                    "ask on; re-run with --yes\n";
       return k_exit_usage;
   }
-  const ApplyReport report = apply_deletions(**registry, {work}, ApplyOptions{});
+  const ApplyReport report =
+      apply_deletions(**registry, {work}, safe_apply_options(*safety, registry_name, ""));
   render_apply_report(report, render);
   return report.any_failed() || !plan->not_found.empty() ? k_exit_failed : k_exit_ok;
 }
@@ -125,6 +137,9 @@ void setup_delete(CLI::App& sub, RunFunction& run) {
   sub.add_option("--price-per-gb-month", options->price_per_gb_month,
                  "Storage price in dollars per GB-month, for the savings line (default 0.10)")
       ->check(CLI::NonNegativeNumber);
+  sub.add_option("--journal", options->journal,
+                 "Journal file (default: $XDG_STATE_HOME/regsweep/journal.jsonl or "
+                 "~/.local/state/regsweep/journal.jsonl)");
   sub.add_flag("--yes,-y", options->yes, "Delete without asking");
   sub.add_flag("--quiet,-q", options->quiet, "Totals and problems only");
   sub.callback([&run, options] { run = [options] { return run_delete(*options); }; });

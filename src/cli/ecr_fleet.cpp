@@ -64,8 +64,10 @@ Result<std::vector<OpenedRegistry>> open_ecr_fleet(const EcrFleetOptions& option
       std::string label = account.empty() ? session->region : account + "/" + session->region;
       const std::string registry_id =
           options.registry_id.empty() ? account_of_role(role) : options.registry_id;
-      opened.push_back({std::move(label), make_ecr_registry(EcrTarget{session->region, registry_id},
-                                                            std::move(client))});
+      opened.push_back(
+          {std::move(label),
+           make_ecr_registry(EcrTarget{session->region, registry_id}, std::move(client)), account,
+           session->region});
     }
   }
   return opened;

@@ -28,6 +28,8 @@ struct EcrFleetOptions {
 struct OpenedRegistry {
   std::string label;
   std::unique_ptr<Registry> registry;
+  std::string account;  // the role's account or --registry-id; empty: the caller's own
+  std::string region;   // empty for a snapshot
 };
 
 // --region (repeatable), --role-arn (repeatable), --profile, --endpoint-url, --registry-id.

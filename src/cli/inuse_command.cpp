@@ -1,7 +1,8 @@
 // regsweep inuse scan: collects the images in use from Kubernetes workload JSON, keep files,
-// in-use commands, ECS (one account and region per run) and earlier saved sets, merges them, and
-// writes one in-use file (docs/inuse.md) for `plan`/`apply` to protect. Any source that fails fails
-// the scan (exit 1; 2 for bad input): a partial in-use set must never be saved as if complete.
+// in-use commands, ECS and Lambda (one account and region per run), a Kubernetes API server through
+// a kubeconfig (--kubeconfig, --context) and earlier saved sets, merges them, and writes one in-use
+// file (docs/inuse.md) for `plan`/`apply` to protect. Any source that fails fails the scan (exit 1;
+// 2 for bad input): a partial in-use set must never be saved as if complete.
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdio>
@@ -11,10 +12,12 @@
 #include <memory>
 
 #include "aws/endpoint.hpp"
+#include "aws/rest_json.hpp"
 #include "aws/session.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "inuse/in_use_file.hpp"
+#include "inuse/kubernetes_api.hpp"
 #include "inuse/source.hpp"
 
 namespace regsweep::cli {
@@ -27,16 +30,38 @@ struct InUseScanOptions {
   std::string command_timeout = "60s";
   std::vector<std::string> saved_sets;
   bool ecs = false;
+  bool lambda = false;
   int ecs_revisions = 5;
   std::string region;
   std::string profile;
   std::string endpoint_url;
   std::string output;
+  std::vector<std::string> kubeconfigs;
+  std::string kube_context;
 };
 
-// ECS shares the session's region and credentials; its endpoint is --endpoint-url when given (an
-// emulator), else ecs.<region>.<partition suffix>.
-Result<std::unique_ptr<InUseSource>> open_ecs(const InUseScanOptions& options) {
+// The cluster of a kubeconfig's context, read through its API server.
+Result<std::unique_ptr<InUseSource>> open_kubernetes_api(const std::string& path,
+                                                         const std::string& context) {
+  auto text = read_text_file(path);
+  if (!text) return text.error();
+  const auto slash = path.rfind('/');
+  const std::string base = slash == std::string::npos ? "." : path.substr(0, slash);
+  auto access = parse_kubeconfig(*text, path, context, base);
+  if (!access) return access.error();
+  auto http = make_kubernetes_http(*access);
+  if (!http) return http.error();
+  return make_kubernetes_api_source(std::move(access).value(), std::move(http).value());
+}
+
+// ECS and Lambda share the session's region and credentials; their endpoint is --endpoint-url
+// when given (an emulator, moto), else <service>.<region>.<partition suffix>.
+struct ServiceSession {
+  AwsSession session;
+  AwsServiceEndpoint endpoint;
+};
+
+Result<ServiceSession> open_service(const InUseScanOptions& options, const std::string& service) {
   AwsSessionOptions session_options;
   session_options.region = options.region;
   session_options.profile = options.profile;
@@ -44,15 +69,30 @@ Result<std::unique_ptr<InUseSource>> open_ecs(const InUseScanOptions& options) {
   auto session = open_aws_session(session_options);
   if (!session) return session.error();
   AwsServiceEndpoint endpoint;
-  endpoint.service = "ecs";
+  endpoint.service = service;
   endpoint.region = session->region;
-  endpoint.url = !options.endpoint_url.empty()
-                     ? options.endpoint_url
-                     : "https://ecs." + session->region + "." + dns_suffix(session->region);
-  endpoint.target_prefix = "AmazonEC2ContainerServiceV20141113";
-  std::shared_ptr<AwsJsonClient> client =
-      make_aws_json_client(endpoint, session->credentials, session->http, RetryOptions{});
-  return make_ecs_source(std::move(client), EcsScanOptions{session->region, options.ecs_revisions});
+  endpoint.url = !options.endpoint_url.empty() ? options.endpoint_url
+                                               : "https://" + service + "." + session->region +
+                                                     "." + dns_suffix(session->region);
+  return ServiceSession{std::move(*session), std::move(endpoint)};
+}
+
+Result<std::unique_ptr<InUseSource>> open_ecs(const InUseScanOptions& options) {
+  auto opened = open_service(options, "ecs");
+  if (!opened) return opened.error();
+  opened->endpoint.target_prefix = "AmazonEC2ContainerServiceV20141113";
+  std::shared_ptr<AwsJsonClient> client = make_aws_json_client(
+      opened->endpoint, opened->session.credentials, opened->session.http, RetryOptions{});
+  return make_ecs_source(std::move(client),
+                         EcsScanOptions{opened->session.region, options.ecs_revisions});
+}
+
+Result<std::unique_ptr<InUseSource>> open_lambda(const InUseScanOptions& options) {
+  auto opened = open_service(options, "lambda");
+  if (!opened) return opened.error();
+  std::shared_ptr<AwsRestClient> client = make_aws_rest_client(
+      opened->endpoint, opened->session.credentials, opened->session.http, RetryOptions{});
+  return make_lambda_source(std::move(client), opened->session.region);
 }
 
 Status write_output(const std::string& path, const std::string& text) {
@@ -98,17 +138,26 @@ int run_inuse_scan(const InUseScanOptions& options) {
   for (const auto& command : options.commands) {
     sources.push_back(make_command_source(command, std::chrono::milliseconds(*timeout)));
   }
+  for (const auto& path : options.kubeconfigs) {
+    auto api = open_kubernetes_api(path, options.kube_context);
+    if (!api) return report_error("inuse scan", api.error());
+    sources.push_back(std::move(*api));
+  }
+  if (options.lambda) {
+    auto lambda = open_lambda(options);
+    if (!lambda) return report_error("inuse scan", lambda.error());
+    sources.push_back(std::move(*lambda));
+  }
   if (options.ecs) {
     auto ecs = open_ecs(options);
     if (!ecs) return report_error("inuse scan", ecs.error());
     sources.push_back(std::move(*ecs));
   }
   if (sources.empty() && options.saved_sets.empty()) {
-    return report_error(
-        "inuse scan",
-        make_error(ErrorCode::invalid_input,
-                   "no source; give --kubernetes-json, --keep-file, --in-use-command, "
-                   "--ecs or --in-use"));
+    return report_error("inuse scan",
+                        make_error(ErrorCode::invalid_input,
+                                   "no source; give --kubernetes-json, --kubeconfig, --keep-file, "
+                                   "--in-use-command, --ecs, --lambda or --in-use"));
   }
   InUseSet merged;
   for (const auto& path : options.saved_sets) {
@@ -142,6 +191,10 @@ void setup_inuse_scan(CLI::App& sub, RunFunction& run) {
                  "Output of `kubectl get "
                  "pods,deployments,statefulsets,daemonsets,jobs,cronjobs,replicasets -A -o "
                  "json` ('-' for stdin); repeatable");
+  sub.add_option("--kubeconfig", options->kubeconfigs,
+                 "Read the workloads from this kubeconfig's cluster (token auth); repeatable");
+  sub.add_option("--context", options->kube_context,
+                 "With --kubeconfig: this context instead of current-context");
   sub.add_option("--keep-file", options->keep_files,
                  "Image URIs, tags or digests to keep, one per line ('#' comments); repeatable");
   sub.add_option("--in-use-command", options->commands,
@@ -153,11 +206,14 @@ void setup_inuse_scan(CLI::App& sub, RunFunction& run) {
   sub.add_flag("--ecs", options->ecs,
                "Scan ECS: running and stopped tasks, services' deployments, recent task definition "
                "revisions");
+  sub.add_flag("--lambda", options->lambda,
+               "Scan Lambda: image functions, their published versions and aliases");
   sub.add_option("--ecs-revisions", options->ecs_revisions,
                  "Task definition revisions kept in use per family, newest first (default 5)");
-  sub.add_option("--region", options->region, "AWS region for --ecs");
-  sub.add_option("--profile", options->profile, "AWS profile for --ecs");
-  sub.add_option("--endpoint-url", options->endpoint_url, "ECS endpoint for --ecs (an emulator)");
+  sub.add_option("--region", options->region, "AWS region for --ecs and --lambda");
+  sub.add_option("--profile", options->profile, "AWS profile for --ecs and --lambda");
+  sub.add_option("--endpoint-url", options->endpoint_url,
+                 "Endpoint for --ecs and --lambda (an emulator, moto)");
   sub.add_option("-o,--out", options->output, "Write the in-use set here ('-' for stdout)")
       ->required();
   sub.callback([&run, options] { run = [options] { return run_inuse_scan(*options); }; });
@@ -165,7 +221,8 @@ void setup_inuse_scan(CLI::App& sub, RunFunction& run) {
 
 constexpr CommandEntry k_inuse_commands[] = {
     {"scan",
-     "Collect images in use (Kubernetes JSON, keep files, commands, ECS) into one in-use file",
+     "Collect images in use (Kubernetes JSON or API, keep files, commands, ECS, Lambda) into one "
+     "in-use file",
      setup_inuse_scan},
 };
 

@@ -1,12 +1,15 @@
 // regsweep journal show: prints the deletion journal (docs/journal.md), oldest first, as a table
 // or as JSON. Lines that are not records (a write torn by a crash) are reported on stderr and
-// skipped; they never hide the records around them.
+// skipped; they never hide the records around them. An intent with no result (the run was killed
+// between the two, or is still running) shows as "interrupted": the registry alone knows whether
+// that image went; the next apply/delete of that repository settles it.
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
@@ -42,15 +45,21 @@ std::string join(const std::vector<std::string>& items) {
   return out.empty() ? "-" : out;
 }
 
-std::string render_table(const std::vector<const JournalRecord*>& records) {
+using OpenSet = std::set<const JournalRecord*>;
+
+std::string outcome_text(const JournalRecord& r, const OpenSet& open) {
+  if (r.outcome) return std::string(to_string(*r.outcome));
+  return open.count(&r) ? "interrupted" : "-";
+}
+
+std::string render_table(const std::vector<const JournalRecord*>& records, const OpenSet& open) {
   std::string out =
-      fmt::format("{:<24} {:<7} {:<8} {:<30} {:<19} {:<20} {:>5} {:>10}  {}\n", "TIME", "KIND",
+      fmt::format("{:<24} {:<7} {:<11} {:<30} {:<19} {:<20} {:>5} {:>10}  {}\n", "TIME", "KIND",
                   "OUTCOME", "REPOSITORY", "DIGEST", "TAGS", "RULE", "SIZE", "REASON");
   for (const auto* r : records) {
-    out += fmt::format("{:<24} {:<7} {:<8} {:<30} {:<19} {:<20} {:>5} {:>10}  {}\n",
-                       format_iso8601(r->timestamp), to_string(r->kind),
-                       r->outcome ? std::string(to_string(*r->outcome)) : "-", r->repository,
-                       short_digest(r->digest), join(r->tags),
+    out += fmt::format("{:<24} {:<7} {:<11} {:<30} {:<19} {:<20} {:>5} {:>10}  {}\n",
+                       format_iso8601(r->timestamp), to_string(r->kind), outcome_text(*r, open),
+                       r->repository, short_digest(r->digest), join(r->tags),
                        r->rule_priority ? std::to_string(*r->rule_priority) : "-",
                        r->size_bytes ? format_bytes(*r->size_bytes) : "-",
                        r->error_code.empty() ? r->reason : r->error_code + ": " + r->reason);
@@ -59,11 +68,19 @@ std::string render_table(const std::vector<const JournalRecord*>& records) {
 }
 
 std::string render_json(const std::vector<const JournalRecord*>& records,
-                        const JournalContents& contents) {
+                        const JournalContents& contents, const OpenSet& open) {
   nlohmann::json doc;
   doc["records"] = nlohmann::json::array();
-  for (const auto* r : records)
-    doc["records"].push_back(nlohmann::json::parse(to_journal_line(*r)));
+  std::size_t interrupted = 0;
+  for (const auto* r : records) {
+    auto record = nlohmann::json::parse(to_journal_line(*r));
+    if (open.count(r)) {
+      record["interrupted"] = true;
+      ++interrupted;
+    }
+    doc["records"].push_back(std::move(record));
+  }
+  doc["interrupted"] = interrupted;
   doc["badLines"] = nlohmann::json::array();
   for (const auto& bad : contents.bad_lines) {
     doc["badLines"].push_back(
@@ -106,7 +123,17 @@ int run_journal_show(const JournalShowOptions& options) {
   for (const auto& record : contents->records) {
     if (record.timestamp >= since) shown.push_back(&record);
   }
-  const std::string text = output == "json" ? render_json(shown, *contents) : render_table(shown);
+  OpenSet open;
+  for (const std::size_t i : open_intents(contents->records)) open.insert(&contents->records[i]);
+  std::size_t open_shown = 0;
+  for (const auto* r : shown) open_shown += open.count(r);
+  if (open_shown > 0) {
+    std::cerr << "regsweep journal show: " << open_shown
+              << " intents have no result (interrupted, or a run still working): the next "
+                 "apply/delete of their repository settles them\n";
+  }
+  const std::string text =
+      output == "json" ? render_json(shown, *contents, open) : render_table(shown, open);
   if (!write_stdout(text))
     return report_error(command, make_error(ErrorCode::internal, "cannot write to stdout"));
   return k_exit_ok;

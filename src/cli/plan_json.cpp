@@ -1,6 +1,11 @@
 #include "cli/plan_json.hpp"
 
+#include <algorithm>
+#include <thread>
+#include <vector>
+
 #include "policy/explain.hpp"
+#include "util/parallel.hpp"
 
 namespace regsweep::cli {
 
@@ -64,7 +69,7 @@ void write_totals(JsonWriter& out, const PlanTotals& totals, bool with_repositor
 }
 
 void write_image(JsonWriter& out, const ImageRecord& image, const Verdict& verdict,
-                 const Protection* protection, const Policy& policy, EpochMillis now) {
+                 const Protection* protection, Explainer& explainer) {
   out.begin_object();
   out.key("imageDigest");
   out.value(image.digest);
@@ -73,7 +78,7 @@ void write_image(JsonWriter& out, const ImageRecord& image, const Verdict& verdi
   for (const auto& tag : image.tags) out.value(tag);
   out.end_array();
   out.key("imagePushedAt");
-  out.value(format_iso8601(image.pushed_at));
+  out.timestamp(image.pushed_at);
   out.key("imageSizeInBytes");
   out.value(image.size_bytes);
   out.key("storageClass");
@@ -87,12 +92,91 @@ void write_image(JsonWriter& out, const ImageRecord& image, const Verdict& verdi
   out.key("reasonCode");
   out.value(reason_code(verdict.reason));
   out.key("reason");
-  out.value(protection ? explain_protection(*protection) : explain(verdict, policy, now));
+  if (protection) {
+    out.value(explain_protection(*protection));
+  } else {
+    out.value(explainer(verdict));
+  }
   if (protection) {
     out.key("protection");
     out.value(to_string(protection->kind));
   }
   out.end_object();
+}
+
+// One repository's object, as render_plan_json() embeds it in "repositories".
+void write_repository(JsonWriter& out, const RepositoryPlan& repo_plan, Explainer& explainer) {
+  const Repository& repo = *repo_plan.repository;
+  out.begin_object();
+  out.key("repositoryName");
+  out.value(repo.name);
+  if (!repo.registry_id.empty()) {
+    out.key("registryId");
+    out.value(repo.registry_id);
+  }
+  if (!repo.region.empty()) {  // issue 5: several regions
+    out.key("region");
+    out.value(repo.region);
+  }
+  out.key("summary");
+  write_totals(out, repo_plan.totals, false);
+  out.key("images");
+  out.begin_array();
+  for (std::size_t i = 0; i < repo.images.size(); ++i) {
+    out.newline();
+    write_image(out, repo.images[i], repo_plan.verdicts[i], repo_plan.protection_of(i), explainer);
+  }
+  out.end_array();
+  out.end_object();
+}
+
+// The repositories are rendered on both cores: a window of chunks (each a run of repositories
+// holding about k_chunk_images images) is rendered in parallel into separate buffers, then the
+// buffers are passed on in order, so the output is the same as a sequential render and memory
+// stays bounded by one window.
+constexpr std::size_t k_chunk_images = 8192;
+constexpr std::size_t k_window_chunks = 16;
+constexpr std::size_t k_reserve_per_image = 512;
+
+void render_repositories(JsonWriter& out, const Plan& plan, const Policy& policy) {
+  const auto& repos = plan.repositories;
+  std::vector<std::size_t> bounds{0};  // chunk c covers repositories [bounds[c], bounds[c + 1])
+  std::size_t images = 0;
+  for (std::size_t r = 0; r < repos.size(); ++r) {
+    images += repos[r].verdicts.size();
+    if (images >= k_chunk_images || r + 1 == repos.size()) {
+      bounds.push_back(r + 1);
+      images = 0;
+    }
+  }
+  const std::size_t chunks = bounds.size() - 1;
+  const int threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 2u));
+  // Each chunk is rendered as elements of an array, separators included ("{...},\n{...}"), and
+  // moved out of its writer; the output writer passes it on as one piece, so the text is not
+  // copied between the render and the sink.
+  std::vector<std::string> rendered(std::min(chunks, k_window_chunks));
+  for (std::size_t first = 0; first < chunks; first += k_window_chunks) {
+    const std::size_t count = std::min(k_window_chunks, chunks - first);
+    parallel_for(count, chunks == 1 ? 1 : threads, [&](std::size_t k) {
+      Explainer explainer(policy, plan.now);
+      JsonWriter writer;
+      writer.reuse(std::move(rendered[k]));  // the previous window's buffer
+      std::size_t images = 0;
+      for (std::size_t r = bounds[first + k]; r < bounds[first + k + 1]; ++r)
+        images += repos[r].verdicts.size();
+      writer.reserve(images * k_reserve_per_image);  // no regrowth for typical images
+      writer.begin_array();
+      for (std::size_t r = bounds[first + k]; r < bounds[first + k + 1]; ++r) {
+        writer.newline();
+        write_repository(writer, repos[r], explainer);
+      }
+      rendered[k] = writer.take();
+    });
+    for (std::size_t k = 0; k < count; ++k) {
+      out.newline();
+      out.raw(std::string_view(rendered[k]).substr(2));  // drop the chunk's own "[\n"
+    }
+  }
 }
 
 }  // namespace
@@ -105,6 +189,10 @@ void render_plan_json(const Plan& plan, const Policy& policy, const PlanJsonOpti
   out.value(1);
   out.key("source");
   out.value(options.source);
+  if (!options.sources_json.empty()) {  // issue 5: several registries
+    out.key("sources");
+    out.raw(options.sources_json);
+  }
   out.key("now");
   out.value(format_iso8601(plan.now));
   out.key("pricePerGbMonth");
@@ -115,28 +203,7 @@ void render_plan_json(const Plan& plan, const Policy& policy, const PlanJsonOpti
   out.raw(to_policy_json(policy));
   out.key("repositories");
   out.begin_array();
-  for (const auto& repo_plan : plan.repositories) {
-    const Repository& repo = *repo_plan.repository;
-    out.newline();
-    out.begin_object();
-    out.key("repositoryName");
-    out.value(repo.name);
-    if (!repo.registry_id.empty()) {
-      out.key("registryId");
-      out.value(repo.registry_id);
-    }
-    out.key("summary");
-    write_totals(out, repo_plan.totals, false);
-    out.key("images");
-    out.begin_array();
-    for (std::size_t i = 0; i < repo.images.size(); ++i) {
-      out.newline();
-      write_image(out, repo.images[i], repo_plan.verdicts[i], repo_plan.protection_of(i), policy,
-                  plan.now);
-    }
-    out.end_array();
-    out.end_object();
-  }
+  render_repositories(out, plan, policy);
   out.end_array();
   out.newline();
   out.key("skippedRepositories");

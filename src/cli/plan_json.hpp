@@ -14,6 +14,9 @@ namespace regsweep::cli {
 
 struct PlanJsonOptions {
   std::string source;  // what was planned, e.g. "snapshot examples/demo-registry.json"
+  // Several registries (issue 5): a JSON array written as the top-level "sources" member when not
+  // empty, e.g. [{"label":"111111111111/eu-west-1","account":"111111111111","region":"eu-west-1"}].
+  std::string sources_json;
 };
 
 void render_plan_json(const Plan& plan, const Policy& policy, const PlanJsonOptions& options,

@@ -18,6 +18,8 @@ constexpr CommandEntry k_policy_commands[] = {
      setup_policy_diff},
     {"get", "Export installed policies, including which repositories have none", setup_policy_get},
     {"delete", "Remove installed policies (preview unless --yes)", setup_policy_delete},
+    {"preview", "Plan every repository with the policy installed on it (same output as plan)",
+     setup_policy_preview},
 };
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "cli/ecr_fleet.hpp"
+#include "cli/policy_fleet_report.hpp"
 #include "policy/parse.hpp"
 #include "sweep/policy_fleet.hpp"
 
@@ -69,9 +70,10 @@ std::string_view change_word(const RepositoryPolicyResult& r, bool deleting) {
   return to_string(r.change);
 }
 
-void print_report(const FleetReport& report, const PolicyFleetOptions& o, bool deleting,
-                  bool wrote) {
-  if (o.output == "json") {
+}  // namespace
+
+void print_policy_fleet_report(const FleetReport& report, bool json, bool deleting, bool wrote) {
+  if (json) {
     nlohmann::json out;
     out["results"] = nlohmann::json::array();
     for (const auto& r : report.results) {
@@ -117,6 +119,8 @@ void print_report(const FleetReport& report, const PolicyFleetOptions& o, bool d
   write_stdout(text + "\n");
 }
 
+namespace {
+
 Result<std::pair<std::string, Policy>> load_policy_file(const std::string& path) {
   auto text = read_text_file(path);
   if (!text.ok()) return std::move(text).take_error();
@@ -136,7 +140,7 @@ int run_put_or_diff(const PolicyFleetOptions& o, bool diff_only) {
   if (!opened.ok()) return report_error(name, opened.error());
   const auto report =
       put_policy_fleet(as_targets(*opened), policy->second, policy->first, *options);
-  print_report(report, o, false, options->write);
+  print_policy_fleet_report(report, o.output == "json", false, options->write);
   if (report.any_failed()) return k_exit_failed;
   if (diff_only && report.count(FleetOutcome::would_change) > 0) return k_exit_differs;
   return k_exit_ok;
@@ -148,7 +152,7 @@ int run_delete(const PolicyFleetOptions& o) {
   auto opened = open_ecr_fleet(o.ecr);
   if (!opened.ok()) return report_error("policy delete", opened.error());
   const auto report = delete_policy_fleet(as_targets(*opened), *options);
-  print_report(report, o, true, o.yes);
+  print_policy_fleet_report(report, o.output == "json", true, o.yes);
   return report.any_failed() ? k_exit_failed : k_exit_ok;
 }
 

@@ -1,7 +1,9 @@
 #include "cli/protection_options.hpp"
 
 #include <CLI/CLI.hpp>
+#include <iostream>
 #include <mutex>
+#include <set>
 
 #include "cli/cli_support.hpp"
 #include "inuse/in_use.hpp"
@@ -25,7 +27,15 @@ class LoadedProtections {
       for (const auto& reason : entry.reasons) why += (why.empty() ? "" : "; ") + reason;
       slot.emplace(digest, why);
     }
+    for (const auto& u : resolved.unresolved) {
+      m_unresolved.insert(repo.name + ": " + u.raw + " (" + u.source + "): " + u.reason);
+    }
     return &slot;
+  }
+
+  std::vector<std::string> unresolved() {
+    std::lock_guard lock(m_mutex);
+    return {m_unresolved.begin(), m_unresolved.end()};
   }
 
   bool empty() const { return m_set.entries.empty(); }
@@ -35,6 +45,7 @@ class LoadedProtections {
   InUseIndex m_index;
   std::mutex m_mutex;
   std::map<std::string, std::unordered_map<std::string, std::string>> m_by_repository;
+  std::set<std::string> m_unresolved;  // sorted and deduplicated: the same note per repository
 };
 
 void add_protection_options(CLI::App& sub, ProtectionFlags& flags) {
@@ -104,6 +115,17 @@ Result<std::shared_ptr<LoadedProtections>> load_protections(const ProtectionFlag
     plan_options.in_use_for = [loaded](const Repository& repo) { return loaded->in_use_for(repo); };
   }
   return loaded;
+}
+
+void report_unresolved(const std::shared_ptr<LoadedProtections>& loaded,
+                       const std::string& command) {
+  if (!loaded) return;
+  const auto notes = loaded->unresolved();
+  if (notes.empty()) return;
+  std::cerr << "regsweep " << command << ": " << notes.size()
+            << " in-use references match no image here (nothing to protect for them; check for "
+               "a typo or a deleted image):\n";
+  for (const auto& note : notes) std::cerr << "  " << note << '\n';
 }
 
 }  // namespace regsweep::cli

@@ -36,4 +36,9 @@ class LoadedProtections;
 Result<std::shared_ptr<LoadedProtections>> load_protections(const ProtectionFlags& flags,
                                                             PlanOptions& plan_options);
 
+// After planning: lists on stderr the in-use references (a tag or digest in a repository that
+// was planned) that matched no image, so a typo in a keep file or a stale manifest is visible.
+void report_unresolved(const std::shared_ptr<LoadedProtections>& loaded,
+                       const std::string& command);
+
 }  // namespace regsweep::cli

@@ -45,4 +45,42 @@ Result<std::unique_ptr<Registry>> open_source(const SourceOptions& options) {
   return make_ecr_registry(EcrTarget{session->region, options.registry_id}, std::move(client));
 }
 
+void add_fleet_source_options(CLI::App& sub, FleetSourceOptions& options) {
+  auto* snapshot =
+      sub.add_option("--snapshot", options.snapshot,
+                     "Read images from a snapshot file (ECR DescribeImages JSON; '-' for stdin)")
+          ->group("Source");
+  EcrFleetOptions& ecr = options.ecr;
+  const auto group = "Source (ECR)";
+  sub.add_option("--region", ecr.regions, "AWS region of the registry (repeat for several)")
+      ->group(group)
+      ->excludes(snapshot);
+  sub.add_option("--role-arn", ecr.role_arns,
+                 "Assume this role from the base credentials (repeat for several accounts)")
+      ->group(group)
+      ->excludes(snapshot);
+  sub.add_option("--profile", ecr.profile, "AWS profile for the base credentials")
+      ->group(group)
+      ->excludes(snapshot);
+  sub.add_option("--endpoint-url", ecr.endpoint_url, "ECR endpoint (an emulator, a VPC endpoint)")
+      ->group(group)
+      ->excludes(snapshot);
+  sub.add_option("--registry-id", ecr.registry_id,
+                 "Account id of the registry (default: the caller's)")
+      ->group(group)
+      ->excludes(snapshot);
+}
+
+Result<std::vector<OpenedRegistry>> open_fleet_source(const FleetSourceOptions& options) {
+  if (options.snapshot.empty()) return open_ecr_fleet(options.ecr);
+  auto snapshot = SnapshotRegistry::open(options.snapshot);
+  if (!snapshot.ok()) return std::move(snapshot).take_error();
+  std::vector<OpenedRegistry> opened;
+  OpenedRegistry entry;
+  entry.registry = std::unique_ptr<Registry>(std::move(snapshot).value());
+  entry.label = entry.registry->describe();
+  opened.push_back(std::move(entry));
+  return opened;
+}
+
 }  // namespace regsweep::cli

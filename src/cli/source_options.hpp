@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/ecr_fleet.hpp"
 #include "registry/registry.hpp"
 #include "util/result.hpp"
 
@@ -32,5 +33,19 @@ void add_source_options(CLI::App& sub, SourceOptions& options);
 
 // Opens the chosen source; invalid_input for a bad combination or an unreadable snapshot.
 Result<std::unique_ptr<Registry>> open_source(const SourceOptions& options);
+
+// The source of `plan`, `apply` and `policy preview`: a snapshot, or a fleet of ECR registries —
+// every (account, region) pair of repeated --region and --role-arn (cli/ecr_fleet.hpp). One
+// --region and no --role-arn is exactly the single registry of SourceOptions.
+struct FleetSourceOptions {
+  std::string snapshot;
+  EcrFleetOptions ecr;
+};
+
+void add_fleet_source_options(CLI::App& sub, FleetSourceOptions& options);
+
+// The snapshot (labelled by its describe()) or every registry of the fleet; fails whole when any
+// one cannot be opened.
+Result<std::vector<OpenedRegistry>> open_fleet_source(const FleetSourceOptions& options);
 
 }  // namespace regsweep::cli

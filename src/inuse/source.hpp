@@ -61,4 +61,31 @@ struct EcsScanOptions {
 std::unique_ptr<InUseSource> make_ecs_source(std::shared_ptr<AwsJsonClient> client,
                                              EcsScanOptions options);
 
+// --- Lambda (REST-JSON through `client`, signing name "lambda"): every function of one account and
+// region whose PackageType is Image; for each, its $LATEST and published versions
+// (ListVersionsByFunction) and the versions its aliases route to (ListAliases, including weighted
+// routing), the image of each read with GetFunction: Code.ResolvedImageUri (the digest Lambda
+// runs) and Code.ImageUri (the reference it was created from). All listings paginated (Marker);
+// any failed call fails the scan. The parsers below are pure, one per answer.
+struct LambdaPage {
+  std::vector<std::string> items;  // function names / versions, in order
+  std::string next_marker;         // empty: last page
+};
+// ListFunctions: names of the image functions only.
+Result<LambdaPage> parse_lambda_functions(std::string_view body);
+// ListVersionsByFunction: versions ("$LATEST", "1", ...) of image packages.
+Result<LambdaPage> parse_lambda_versions(std::string_view body);
+// ListAliases: every version an alias routes to (FunctionVersion + AdditionalVersionWeights).
+Result<LambdaPage> parse_lambda_aliases(std::string_view body);
+struct LambdaCode {
+  std::string image_uri;           // Code.ImageUri
+  std::string resolved_image_uri;  // Code.ResolvedImageUri (repo@sha256:...)
+};
+// GetFunction: an image function's code location; invalid_input when it has none.
+Result<LambdaCode> parse_lambda_function_code(std::string_view body);
+
+class AwsRestClient;
+std::unique_ptr<InUseSource> make_lambda_source(std::shared_ptr<AwsRestClient> client,
+                                                std::string region);
+
 }  // namespace regsweep

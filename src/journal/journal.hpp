@@ -21,7 +21,9 @@
 namespace regsweep {
 
 enum class JournalKind { intent, result };
-enum class JournalOutcome { deleted, failed, skipped };
+// gone: the image was already absent when looked at (re-check, ImageNotFound, or a later run's
+// reconciliation of an interrupted intent): nothing failed, and no deletion is claimed.
+enum class JournalOutcome { deleted, failed, skipped, gone };
 
 struct JournalRecord {
   JournalKind kind = JournalKind::intent;
@@ -40,6 +42,7 @@ struct JournalRecord {
   std::string reason;  // intent: why it is deleted; result: why it failed or was skipped
   std::optional<std::string> manifest_media_type;
   std::optional<std::string> manifest;  // the manifest body, when it was fetched
+  std::string manifest_note;            // intent without a manifest: why it could not be read
   // Result.
   std::optional<JournalOutcome> outcome;
   std::string error_code;  // failed: "ImageNotFoundException", "transient", ...
@@ -66,6 +69,11 @@ struct JournalContents {
   std::vector<BadLine> bad_lines;
 };
 JournalContents parse_journal(std::string_view text);
+
+// Intents without a result: the run stopped (was killed) between the two, or is still running.
+// An intent is closed by the first later result record with the same run, registry, region,
+// repository, digest and tags. Returns indexes into `records`, in order.
+std::vector<std::size_t> open_intents(const std::vector<JournalRecord>& records);
 
 class Journal {
  public:

@@ -26,6 +26,8 @@ std::string_view to_string(JournalOutcome outcome) {
       return "failed";
     case JournalOutcome::skipped:
       return "skipped";
+    case JournalOutcome::gone:
+      return "gone";
   }
   return "failed";
 }
@@ -46,6 +48,7 @@ std::string to_journal_line(const JournalRecord& r) {
   j["reason"] = r.reason;
   if (r.manifest_media_type) j["manifestMediaType"] = *r.manifest_media_type;
   if (r.manifest) j["manifest"] = *r.manifest;
+  if (!r.manifest_note.empty()) j["manifestNote"] = r.manifest_note;
   if (r.outcome) j["outcome"] = to_string(*r.outcome);
   if (!r.error_code.empty()) j["errorCode"] = r.error_code;
   // One line whatever the content: dump() escapes newlines; bad UTF-8 is replaced, not thrown on.
@@ -89,11 +92,12 @@ Result<JournalRecord> parse_journal_line(std::string_view line) {
     return bad("kind '" + kind + "' is not intent or result");
   }
   std::optional<EpochMillis> timestamp;
-  for (auto s : {text("runId", false, r.run_id), time("time", true, timestamp),
-                 text("registry", false, r.registry), text("region", false, r.region),
-                 text("repository", true, r.repository), text("digest", true, r.digest),
-                 text("reason", false, r.reason), text("errorCode", false, r.error_code),
-                 time("pushedAt", false, r.pushed_at)}) {
+  for (auto s :
+       {text("runId", false, r.run_id), time("time", true, timestamp),
+        text("registry", false, r.registry), text("region", false, r.region),
+        text("repository", true, r.repository), text("digest", true, r.digest),
+        text("reason", false, r.reason), text("errorCode", false, r.error_code),
+        text("manifestNote", false, r.manifest_note), time("pushedAt", false, r.pushed_at)}) {
     if (!s) return s.error();
   }
   r.timestamp = *timestamp;
@@ -127,8 +131,10 @@ Result<JournalRecord> parse_journal_line(std::string_view line) {
     r.outcome = JournalOutcome::failed;
   } else if (outcome == "skipped") {
     r.outcome = JournalOutcome::skipped;
+  } else if (outcome == "gone") {
+    r.outcome = JournalOutcome::gone;
   } else if (!outcome.empty()) {
-    return bad("outcome '" + outcome + "' is not deleted, failed or skipped");
+    return bad("outcome '" + outcome + "' is not deleted, failed, skipped or gone");
   }
   return r;
 }

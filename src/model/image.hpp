@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "util/interned_string.hpp"
 #include "util/time.hpp"
 
 namespace regsweep {
@@ -28,8 +29,9 @@ struct ImageRecord {
   std::optional<EpochMillis> last_activated_at;  // lastActivatedAt (restored from archive)
   std::uint64_t size_bytes = 0;
   ImageStatus status = ImageStatus::active;
-  std::string manifest_media_type;  // imageManifestMediaType
-  std::string artifact_media_type;  // artifactMediaType
+  // Interned: a million images share a handful of media types (reads like a const std::string&).
+  InternedString manifest_media_type;  // imageManifestMediaType
+  InternedString artifact_media_type;  // artifactMediaType
 
   // From the manifest body, when it was read: an image index / manifest list names its children;
   // an OCI artifact (signature, SBOM, attestation) names its subject.

@@ -1,6 +1,10 @@
 #include "plan/plan.hpp"
 
+#include <algorithm>
+#include <thread>
+
 #include "util/glob.hpp"
+#include "util/parallel.hpp"
 #include "util/size.hpp"
 
 namespace regsweep {
@@ -77,22 +81,35 @@ Plan build_plan(const Inventory& inventory, const Policy& policy, const PlanOpti
   plan.archive_price_per_gb_month = options.archive_price_per_gb_month < 0
                                         ? options.price_per_gb_month
                                         : options.archive_price_per_gb_month;
-  plan.repositories.reserve(inventory.repositories.size());
+  std::vector<const Repository*> selected;
+  selected.reserve(inventory.repositories.size());
   for (const auto& repo : inventory.repositories) {
-    if (!repository_selected(options.repository_globs, repo.name)) continue;
-    RepositoryPlan& out = plan.repositories.emplace_back();
-    out.repository = &repo;
-    out.verdicts = evaluate_policy(policy, repo.images, options.now);
-    if (options.protect) {
-      ProtectionOptions protection = options.protection;
-      protection.now = options.now;
-      protection.in_use = options.in_use_for ? options.in_use_for(repo) : nullptr;
-      out.protections = protect_repository(repo.images, out.verdicts, protection);
-    }
-    out.totals = repository_totals(repo, out.verdicts, plan.price_per_gb_month,
-                                   plan.archive_price_per_gb_month);
-    plan.totals.add(out.totals);
+    if (repository_selected(options.repository_globs, repo.name)) selected.push_back(&repo);
   }
+  // Repositories are evaluated independently, so blocks of them run on up to 2 threads (each
+  // writes only its own slots); the totals are then added up in repository order, so that the
+  // floating-point sums are the same as a one-thread run.
+  plan.repositories.resize(selected.size());
+  static constexpr std::size_t k_block = 64;
+  const int threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 2u));
+  parallel_for((selected.size() + k_block - 1) / k_block, threads, [&](std::size_t block) {
+    const std::size_t end = std::min(selected.size(), (block + 1) * k_block);
+    for (std::size_t r = block * k_block; r < end; ++r) {
+      const Repository& repo = *selected[r];
+      RepositoryPlan& out = plan.repositories[r];
+      out.repository = &repo;
+      out.verdicts = evaluate_policy(policy, repo.images, options.now);
+      if (options.protect) {
+        ProtectionOptions protection = options.protection;
+        protection.now = options.now;
+        protection.in_use = options.in_use_for ? options.in_use_for(repo) : nullptr;
+        out.protections = protect_repository(repo.images, out.verdicts, protection);
+      }
+      out.totals = repository_totals(repo, out.verdicts, plan.price_per_gb_month,
+                                     plan.archive_price_per_gb_month);
+    }
+  });
+  for (const auto& out : plan.repositories) plan.totals.add(out.totals);
   for (const auto& skipped : inventory.skipped) {
     if (repository_selected(options.repository_globs, skipped.name))
       plan.skipped.push_back(skipped);

@@ -2,27 +2,18 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+#include <iterator>
+
 namespace regsweep {
 namespace {
 
+void append_ordinal(std::string& out, std::uint64_t n);
+
 std::string ordinal(std::uint64_t n) {
-  const char* suffix = "th";
-  if (n % 100 < 11 || n % 100 > 13) {
-    switch (n % 10) {
-      case 1:
-        suffix = "st";
-        break;
-      case 2:
-        suffix = "nd";
-        break;
-      case 3:
-        suffix = "rd";
-        break;
-      default:
-        break;
-    }
-  }
-  return fmt::format("{}{}", n, suffix);
+  std::string out;
+  append_ordinal(out, n);
+  return out;
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
@@ -140,6 +131,124 @@ std::string explain(const Verdict& verdict, const Policy& policy, EpochMillis no
                         *verdict.shadowed_rule_priority, verdict.rule_priority.value_or(0));
   }
   return text;
+}
+
+Explainer::Explainer(const Policy& policy, EpochMillis now)
+    : m_policy(policy), m_now(now), m_summaries(policy.rules.size()) {}
+
+const Rule* Explainer::rule_of(std::optional<std::int64_t> priority) const {
+  return find_rule(m_policy, priority);
+}
+
+const std::string& Explainer::summary(const Rule& rule) {
+  auto& cached = m_summaries[static_cast<std::size_t>(&rule - m_policy.rules.data())];
+  if (!cached) cached = rule_summary(rule);
+  return *cached;
+}
+
+namespace {
+
+void append_number(std::string& out, std::int64_t n) {
+  char tmp[24];
+  out.append(tmp, std::to_chars(tmp, tmp + sizeof tmp, n).ptr);
+}
+
+// ordinal(), appended.
+void append_ordinal(std::string& out, std::uint64_t n) {
+  char tmp[24];
+  out.append(tmp, std::to_chars(tmp, tmp + sizeof tmp, n).ptr);
+  const char* suffix = "th";
+  if (n % 100 < 11 || n % 100 > 13) {
+    switch (n % 10) {
+      case 1:
+        suffix = "st";
+        break;
+      case 2:
+        suffix = "nd";
+        break;
+      case 3:
+        suffix = "rd";
+        break;
+      default:
+        break;
+    }
+  }
+  out += suffix;
+}
+
+}  // namespace
+
+// Mirrors explain() case by case (explain_test.cpp checks the two agree on every reason).
+std::string_view Explainer::operator()(const Verdict& verdict) {
+  const Rule* rule = rule_of(verdict.rule_priority);
+  const std::string_view action = to_string(verdict.action);
+  std::string& out = m_buf;
+  out.clear();
+  switch (verdict.reason) {
+    case VerdictReason::no_rule_selects:
+      return "keep: no rule selects this image";
+    case VerdictReason::being_restored:
+      return "keep: being restored from archive (ACTIVATING)";
+    case VerdictReason::no_archive_time:
+      out += "keep: ";
+      if (rule) out += summary(*rule);
+      out += ", but the image has no lastArchivedAt";
+      break;
+    case VerdictReason::within_count:
+    case VerdictReason::count_exceeded:
+      out += verdict.reason == VerdictReason::within_count ? std::string_view("keep") : action;
+      out += ": ";
+      if (rule) out += summary(*rule);
+      out += "; this is the ";
+      append_ordinal(out, verdict.rank);
+      break;
+    case VerdictReason::too_recent:
+    case VerdictReason::age_exceeded: {
+      out += action;
+      out += ": ";
+      if (rule) out += summary(*rule);
+      out += "; this one was ";
+      out += rule ? reference_name(rule->count_type) : "pushed";
+      out += ' ';
+      const double days = static_cast<double>(m_now - verdict.reference_time) /
+                          static_cast<double>(k_millis_per_day);
+      if (days < 0) {
+        out += "in the future";
+      } else {
+        fmt::format_to(std::back_inserter(out), "{:.0f}", days);
+        out += " days ago";
+      }
+      break;
+    }
+    case VerdictReason::child_of_live_index:
+      out += "keep: ";
+      if (rule) {
+        out += "rule ";
+        append_number(out, rule->priority);
+      } else {
+        out += "a rule";
+      }
+      out += " would ";
+      out += rule ? to_string(rule->action) : "expire";
+      out += " it, but an image index that stays references it";
+      break;
+    case VerdictReason::follows_subject:
+      out += action;
+      out += ": a referrer (signature, SBOM or attestation) whose subject rule ";
+      append_number(out, verdict.rule_priority.value_or(0));
+      out += ' ';
+      out += action;
+      out += 's';
+      break;
+  }
+  if (verdict.shadowed_rule_priority) {
+    out += " (rule ";
+    append_number(out, *verdict.shadowed_rule_priority);
+    out += " would act on it, but rule ";
+    append_number(out, verdict.rule_priority.value_or(0));
+    out += " selected it first)";
+  }
+  return out;
 }
 
 }  // namespace regsweep

@@ -44,5 +44,48 @@ TEST(Explain, NamesTheShadowedRule) {
             "rule 1 selected it first)");
 }
 
+// The Explainer (used for a million images) must say exactly what explain() says, for every
+// reason, rule, rank (ordinal suffixes 1st..113th), age and shadowed rule.
+TEST(Explain, ExplainerAgreesWithExplainOnEveryReason) {
+  const auto p = testing::policy_from(R"({"rules":[
+    {"rulePriority":1,"selection":{"tagStatus":"tagged","tagPrefixList":["release","v"],"countType":"imageCountMoreThan","countNumber":50},"action":{"type":"expire"}},
+    {"rulePriority":4,"selection":{"tagStatus":"tagged","tagPatternList":["prod-*"],"countType":"sinceImagePulled","countUnit":"days","countNumber":30},"action":{"type":"transition","targetStorageClass":"archive"}},
+    {"rulePriority":7,"selection":{"tagStatus":"untagged","storageClass":"archive","countType":"sinceImageTransitioned","countUnit":"days","countNumber":90},"action":{"type":"expire"}},
+    {"rulePriority":9,"selection":{"tagStatus":"any","countType":"sinceImagePushed","countUnit":"days","countNumber":30},"action":{"type":"transition","targetStorageClass":"archive"}}]})");
+  Explainer explainer(p, k_test_now);
+  const std::vector<std::optional<std::int64_t>> priorities = {std::nullopt, 1, 4, 7, 9, 42};
+  const std::vector<EpochMillis> references = {k_test_now,
+                                               k_test_now - k_day / 2,
+                                               k_test_now - 3 * k_day / 2,
+                                               k_test_now - 5 * k_day / 2,
+                                               k_test_now - 400 * k_day - 1,
+                                               k_test_now + k_day};
+  int compared = 0;
+  for (int reason = 0; reason <= static_cast<int>(VerdictReason::follows_subject); ++reason) {
+    for (const auto action :
+         {VerdictAction::keep, VerdictAction::expire, VerdictAction::transition}) {
+      for (const auto& priority : priorities) {
+        for (const auto& shadowed : priorities) {
+          for (std::uint32_t rank :
+               {1u, 2u, 3u, 4u, 11u, 12u, 13u, 21u, 22u, 23u, 101u, 111u, 112u, 113u}) {
+            for (const EpochMillis reference : references) {
+              Verdict v;
+              v.reason = static_cast<VerdictReason>(reason);
+              v.action = action;
+              v.rule_priority = priority;
+              v.shadowed_rule_priority = shadowed;
+              v.rank = rank;
+              v.reference_time = reference;
+              ASSERT_EQ(explainer(v), explain(v, p, k_test_now));
+              ++compared;
+            }
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(compared, 10000);
+}
+
 }  // namespace
 }  // namespace regsweep

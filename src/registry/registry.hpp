@@ -4,6 +4,7 @@
 // rule 1). Backends never include policy/ or plan/.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,15 @@ class Registry {
   // Images by digest, described afresh (used to re-check right before deleting).
   virtual Result<std::vector<ImageRecord>> describe_images(
       const std::string& repository, const std::vector<std::string>& digests) = 0;
+  // The manifest bodies of these images, by digest, for the journal (DESIGN.md safety rule 4).
+  // Digests the registry did not return are absent from the map. Backends that cannot read
+  // manifests keep this default, which fails; callers journal the manifest as absent then.
+  virtual Result<std::map<std::string, std::string>> get_manifests(
+      const std::string& repository, const std::vector<std::string>& digests) {
+    (void)digests;
+    return make_error(ErrorCode::invalid_input,
+                      describe() + ": " + repository + ": this source cannot read manifests");
+  }
   // At most 100 ids per call for ECR; backends split larger requests themselves.
   virtual Result<DeleteOutcome> delete_images(const std::string& repository,
                                               const std::vector<ImageId>& ids) = 0;

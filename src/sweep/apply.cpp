@@ -4,9 +4,12 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <utility>
+
+#include "journal/repository_lock.hpp"
 
 namespace regsweep {
 namespace {
@@ -106,6 +109,21 @@ class RepositoryWorker {
 
   // Runs every batch; `batch_done(n)` after each with the number of items it settled.
   std::vector<ItemOutcome> run(const std::function<void(std::size_t)>& batch_done) {
+    std::optional<RepositoryLock> lock;
+    if (!m_options.lock_directory.empty()) {
+      auto acquired = RepositoryLock::acquire(m_options.lock_directory, m_options.registry,
+                                              m_options.region, m_work.repository);
+      if (!acquired) {
+        const bool held = acquired.error().code == ErrorCode::conflict;
+        for (const auto& item : m_work.items) {
+          settle(item, ItemResult::failed, held ? "RepositoryLocked" : "LockUnavailable",
+                 "repository skipped, nothing deleted: " + acquired.error().message);
+        }
+        batch_done(m_work.items.size());
+        return std::move(m_outcomes);
+      }
+      lock.emplace(std::move(acquired).value());
+    }
     for (const auto& batch :
          make_batches(m_work.items, std::max<std::size_t>(1, m_options.batch_size))) {
       run_batch(batch);
@@ -126,7 +144,7 @@ class RepositoryWorker {
     JournalRecord r = journal_record(m_options, m_work.repository, item, JournalKind::result);
     r.outcome = o.result == ItemResult::deleted   ? JournalOutcome::deleted
                 : o.result == ItemResult::skipped ? JournalOutcome::skipped
-                : o.result == ItemResult::gone    ? JournalOutcome::skipped
+                : o.result == ItemResult::gone    ? JournalOutcome::gone
                                                   : JournalOutcome::failed;
     r.error_code = o.code;
     r.reason = o.detail;
@@ -140,8 +158,17 @@ class RepositoryWorker {
     if (!m_options.journal) return true;
     std::lock_guard lock(g_journal_mutex);
     for (const auto* item : batch) {
-      auto appended = m_options.journal->append(
-          journal_record(m_options, m_work.repository, *item, JournalKind::intent));
+      JournalRecord record =
+          journal_record(m_options, m_work.repository, *item, JournalKind::intent);
+      if (!record.manifest) {
+        if (const auto it = m_manifests.find(item->image.digest); it != m_manifests.end()) {
+          record.manifest = it->second;
+        } else {
+          record.manifest_note =
+              m_manifest_note.empty() ? "the registry returned no manifest" : m_manifest_note;
+        }
+      }
+      auto appended = m_options.journal->append(record);
       if (!appended.ok()) {
         for (const auto* failed : batch) {
           settle(*failed, ItemResult::failed, "JournalUnavailable",
@@ -156,6 +183,7 @@ class RepositoryWorker {
   void run_batch(const std::vector<const DeletionItem*>& batch) {
     std::vector<const DeletionItem*> to_send = m_options.recheck ? recheck(batch) : batch;
     if (to_send.empty()) return;
+    fetch_manifests(to_send);
     if (!journal_intents(to_send)) return;
     std::vector<ImageId> ids;
     for (const auto* item : to_send) ids.push_back(item->id);
@@ -186,6 +214,27 @@ class RepositoryWorker {
       }
       journal_result(*item);
     }
+  }
+
+  // The manifests the journal needs that the listing did not read (ECR reads only those of
+  // indexes and artifacts). A failure is not a reason to stop: the intent says it is absent, why.
+  void fetch_manifests(const std::vector<const DeletionItem*>& batch) {
+    m_manifests.clear();
+    m_manifest_note.clear();
+    if (!m_options.journal || !m_options.fetch_manifests) return;
+    std::vector<std::string> digests;
+    std::set<std::string> seen;
+    for (const auto* item : batch) {
+      if (!item->image.manifest && seen.insert(item->image.digest).second)
+        digests.push_back(item->image.digest);
+    }
+    if (digests.empty()) return;
+    auto got = m_registry.get_manifests(m_work.repository, digests);
+    if (!got) {
+      m_manifest_note = "manifest not read: " + got.error().message;
+      return;
+    }
+    m_manifests = std::move(got).value();
   }
 
   // Describes the batch's images afresh; returns the items still as planned.
@@ -225,6 +274,8 @@ class RepositoryWorker {
   const RepositoryDeletions& m_work;
   const ApplyOptions& m_options;
   std::vector<ItemOutcome> m_outcomes;
+  std::map<std::string, std::string> m_manifests;  // of the batch being sent, by digest
+  std::string m_manifest_note;                     // why they could not be read
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 // skipped and reported, never deleted (rule 3). Image indexes go in an earlier wave than other
 // images, so ECR never refuses a child with ImageReferencedByManifestList because its index was
 // deleted in the same call. Every item ends in exactly one outcome; nothing is guessed (rule 5).
+// With a lock directory, a repository is worked on only while this run holds its lock.
 #pragma once
 
 #include <cstdint>
@@ -72,6 +73,14 @@ struct ApplyOptions {
   std::string registry;  // account or host, for the records
   std::string region;
   std::function<EpochMillis()> now;  // timestamps of the records; required with a journal
+  // With a journal, manifests not already read while listing are fetched (Registry::get_manifests)
+  // right before the batch and journaled with the intent; one that cannot be read is journaled as
+  // absent with a note, never guessed.
+  bool fetch_manifests = true;
+  // Non-empty: each repository's RepositoryLock (journal/repository_lock.hpp) is taken in this
+  // directory before anything is deleted in it. A repository another run holds is not waited on:
+  // its items fail with code "RepositoryLocked" and nothing is sent for it.
+  std::string lock_directory;
 };
 
 ApplyReport apply_deletions(Registry& registry, const std::vector<RepositoryDeletions>& work,

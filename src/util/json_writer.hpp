@@ -38,8 +38,12 @@ class JsonWriter {
   void value(int number) { value(static_cast<std::int64_t>(number)); }
   void value(double number);  // shortest round-trip form; NaN/inf become null
   void value(bool flag);
+  // A time as an ISO 8601 string (format_iso8601), written without a temporary string.
+  void timestamp(std::int64_t epoch_millis);
   void null();
-  // A value already serialised as JSON (e.g. an embedded document's canonical text).
+  // A value already serialised as JSON (e.g. an embedded document's canonical text), or several
+  // elements of the open array with their separators ("{...},\n{...}"), rendered by another
+  // writer. With a sink, a piece of at least flush_bytes goes to the sink directly, uncopied.
   void raw(std::string_view json);
 
   // Puts the next item (or closing bracket) on a new line, after its comma: one image per line
@@ -47,6 +51,16 @@ class JsonWriter {
   void newline() { m_newline = true; }
   void finish();  // passes what is buffered to the sink
   const std::string& buffer() const { return m_buf; }
+  // Moves the buffered text out (no copy); the writer goes on with an empty buffer and the same
+  // open containers.
+  std::string take();
+  void reserve(std::size_t bytes) { m_buf.reserve(bytes); }
+  // Writes on into `storage`'s memory (its text is dropped), e.g. a buffer take() returned before:
+  // reusing big buffers saves the page faults of fresh ones. Call while the buffer is empty.
+  void reuse(std::string&& storage) {
+    storage.clear();
+    m_buf.swap(storage);
+  }
 
  private:
   void before_value();

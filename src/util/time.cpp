@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace regsweep {
 namespace {
@@ -117,7 +118,19 @@ std::optional<EpochMillis> parse_timestamp(std::string_view text) {
   return parse_epoch_number(text);
 }
 
-std::string format_iso8601(EpochMillis t) {
+namespace {
+
+char* write_digits(char* out, unsigned value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  return out + width;
+}
+
+}  // namespace
+
+char* write_iso8601(char* out, EpochMillis t) {
   std::int64_t seconds = t >= 0 ? t / 1000 : (t - 999) / 1000;
   const int millis = static_cast<int>(t - seconds * 1000);
   std::int64_t days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
@@ -125,17 +138,35 @@ std::string format_iso8601(EpochMillis t) {
   std::int64_t y = 0;
   unsigned m = 0, d = 0;
   civil_from_days(days, y, m, d);
-  char buf[40];
-  const int hh = static_cast<int>(rem / 3600), mm = static_cast<int>(rem % 3600 / 60),
-            ss = static_cast<int>(rem % 60);
-  if (millis != 0) {
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                  static_cast<long long>(y), m, d, hh, mm, ss, millis);
-  } else {
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(y), m,
-                  d, hh, mm, ss);
+  if (y >= 0 && y <= 9999) {
+    out = write_digits(out, static_cast<unsigned>(y), 4);
+  } else {  // outside printf's "%04lld" fast case: let snprintf decide the width and sign
+    char year[24];
+    const int n = std::snprintf(year, sizeof year, "%04lld", static_cast<long long>(y));
+    std::memcpy(out, year, static_cast<std::size_t>(n));
+    out += n;
   }
-  return buf;
+  *out++ = '-';
+  out = write_digits(out, m, 2);
+  *out++ = '-';
+  out = write_digits(out, d, 2);
+  *out++ = 'T';
+  out = write_digits(out, static_cast<unsigned>(rem / 3600), 2);
+  *out++ = ':';
+  out = write_digits(out, static_cast<unsigned>(rem % 3600 / 60), 2);
+  *out++ = ':';
+  out = write_digits(out, static_cast<unsigned>(rem % 60), 2);
+  if (millis != 0) {
+    *out++ = '.';
+    out = write_digits(out, static_cast<unsigned>(millis), 3);
+  }
+  *out++ = 'Z';
+  return out;
+}
+
+std::string format_iso8601(EpochMillis t) {
+  char buf[k_iso8601_max];
+  return std::string(buf, write_iso8601(buf, t));
 }
 
 std::optional<EpochMillis> parse_duration(std::string_view text) {

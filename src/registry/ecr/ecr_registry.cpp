@@ -110,6 +110,31 @@ class EcrRegistry final : public Registry {
     return outcome;
   }
 
+  // BatchGetImage, 100 digests a call; images ECR reports as failures are left out of the map.
+  Result<std::map<std::string, std::string>> get_manifests(
+      const std::string& repository, const std::vector<std::string>& digests) override {
+    std::map<std::string, std::string> out;
+    for (std::size_t i = 0; i < digests.size(); i += k_max_ids_per_call) {
+      json request = repository_request(repository);
+      request["acceptedMediaTypes"] = ecr::accepted_manifest_media_types();
+      json ids = json::array();
+      for (std::size_t k = i; k < std::min(digests.size(), i + k_max_ids_per_call); ++k)
+        ids.push_back({{"imageDigest", digests[k]}});
+      request["imageIds"] = std::move(ids);
+      auto answer = call("BatchGetImage", request, "BatchGetImage " + repository);
+      if (!answer) return std::move(answer).take_error();
+      if (const auto got = answer->find("images"); got != answer->end() && got->is_array()) {
+        for (const auto& image : *got) {
+          const ImageId id = ecr::image_id_from_json(ecr::member(image, "imageId"));
+          const auto manifest = image.find("imageManifest");
+          if (!id.digest.empty() && manifest != image.end() && manifest->is_string())
+            out[id.digest] = manifest->get<std::string>();
+        }
+      }
+    }
+    return out;
+  }
+
   Result<std::optional<std::string>> get_lifecycle_policy(const std::string& repository) override {
     auto answer = call("GetLifecyclePolicy", repository_request(repository),
                        "GetLifecyclePolicy " + repository);

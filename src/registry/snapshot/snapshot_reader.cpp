@@ -2,11 +2,17 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <iostream>
 #include <iterator>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
+
+#include "registry/snapshot/mapped_file.hpp"
+#include "util/parallel.hpp"
 
 namespace regsweep {
 namespace {
@@ -67,10 +73,16 @@ bool is_null(od::value& value) {
 
 class SnapshotParser {
  public:
-  SnapshotParser(std::string_view source, const simdjson::padded_string& json)
+  SnapshotParser(std::string_view source, simdjson::padded_string_view json)
       : m_source(source), m_json(json) {}
 
   Result<Inventory> run();
+
+  // Parses one element of the top-level "repositories" array, the `length` bytes at `offset` of
+  // the document, exactly as run() would (path repositories[index]), with `parser` reused across
+  // calls; also checks its digests are unique.
+  Status parse_repository(od::parser& parser, std::size_t offset, std::size_t length,
+                          std::size_t index, Repository& out);
 
  private:
   // "file:line:col: path: message" (line/col omitted when `at` is null).
@@ -89,6 +101,9 @@ class SnapshotParser {
                          std::vector<Owner>* owners);
   Status read_image(od::value& value, ImageRecord& out, Owner* owner);
   Status read_string(od::value& value, std::string& out);
+  // A media type: interned, and the previous image's value reused when it is the same text (the
+  // common case), so that most images cost neither a lookup nor an allocation.
+  Status read_interned(od::value& value, InternedString& last, InternedString& out);
   Status read_time(od::value& value, EpochMillis& out);
   Status read_size(od::value& value, std::uint64_t& out);
   Status read_tags(od::value& value, std::vector<std::string>& out);
@@ -101,9 +116,11 @@ class SnapshotParser {
   std::string path_string() const;
 
   std::string_view m_source;
-  const simdjson::padded_string& m_json;
+  simdjson::padded_string_view m_json;
   od::document* m_doc = nullptr;
   std::vector<Segment> m_path;
+  InternedString m_last_manifest_type, m_last_artifact_type;
+  std::string m_scratch;
 };
 
 std::string SnapshotParser::path_string() const {
@@ -227,6 +244,26 @@ Result<Inventory> SnapshotParser::run() {
         loc, "unexpected content after the top-level object; the file must hold one JSON object");
   }
   return inventory;
+}
+
+Status SnapshotParser::parse_repository(od::parser& parser, std::size_t offset, std::size_t length,
+                                        std::size_t index, Repository& out) {
+  // The element's text is followed by the rest of the document and its padding, so it is padded
+  // as simdjson needs; token pointers stay inside the whole document.
+  const simdjson::padded_string_view range(m_json.data() + offset, length,
+                                           m_json.capacity() - offset);
+  od::document doc;
+  RS_TRY_JSON(parser.iterate(range).get(doc), range.data());
+  m_doc = &doc;
+  m_path.clear();
+  push("repositories", index);
+  od::value value;
+  RS_TRY_JSON(doc.get_value().get(value), range.data());
+  RS_TRY(read_repository(value, out));
+  if (const char* loc = nullptr; doc.current_location().get(loc) == simdjson::SUCCESS)
+    return fail(loc, "unexpected content after the repository");
+  m_doc = nullptr;
+  return check_unique_digests(out, index, false);
 }
 
 Status SnapshotParser::read_repositories(od::value& value, Inventory& out) {
@@ -363,9 +400,9 @@ Status SnapshotParser::read_image(od::value& value, ImageRecord& out, Owner* own
     } else if (key == "imageStatus") {
       status = read_status(item, out.status);
     } else if (key == "imageManifestMediaType") {
-      status = read_string(item, out.manifest_media_type);
+      status = read_interned(item, m_last_manifest_type, out.manifest_media_type);
     } else if (key == "artifactMediaType") {
-      status = read_string(item, out.artifact_media_type);
+      status = read_interned(item, m_last_artifact_type, out.artifact_media_type);
     } else if (key == "imageManifest") {
       status = read_manifest(item, out);
     } else if (key == "subjectManifestDigest") {
@@ -419,6 +456,15 @@ Status SnapshotParser::read_string(od::value& value, std::string& out) {
                         "; quote the value");
   }
   out.assign(text);
+  return ok_status();
+}
+
+Status SnapshotParser::read_interned(od::value& value, InternedString& last, InternedString& out) {
+  if (is_null(value)) return ok_status();  // as read_string(): null counts as absent
+  m_scratch.clear();
+  RS_TRY(read_string(value, m_scratch));
+  if (!(last == m_scratch)) last = InternedString(m_scratch);
+  out = last;
   return ok_status();
 }
 
@@ -537,56 +583,96 @@ Status SnapshotParser::check_unique_digests(const Repository& repo, std::size_t 
   return ok_status();
 }
 
-}  // namespace
-
-Result<ManifestRefs> read_manifest_refs(std::string_view manifest) {
-  simdjson::padded_string padded(manifest);
+// The byte ranges (offset, length) of the elements of the document's top-level "repositories"
+// array, found by simdjson's structural index alone (skipping an element does not parse it).
+// nullopt unless the document is the common snapshot shape: one object, one "repositories" array of
+// objects, no "imageDetails", nothing after it.
+std::optional<std::vector<std::pair<std::size_t, std::size_t>>> repository_ranges(
+    simdjson::padded_string_view json) {
   od::parser parser;
   od::document doc;
   od::object root;
-  if (parser.iterate(padded).get(doc) != simdjson::SUCCESS ||
-      doc.get_object().get(root) != simdjson::SUCCESS) {
-    return make_error(ErrorCode::invalid_input, "not a JSON object");
-  }
-  ManifestRefs refs;
+  if (parser.iterate(json).get(doc) != simdjson::SUCCESS ||
+      doc.get_object().get(root) != simdjson::SUCCESS)
+    return std::nullopt;
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  bool seen = false;
   for (auto field_result : root) {
     od::field field;
     std::string_view key;
     if (std::move(field_result).get(field) != simdjson::SUCCESS ||
-        field.unescaped_key().get(key) != simdjson::SUCCESS) {
-      return make_error(ErrorCode::invalid_input, "not valid JSON");
-    }
-    if (key == "manifests") {
-      od::array array;
-      if (field.value().get_array().get(array) != simdjson::SUCCESS) {
-        return make_error(ErrorCode::invalid_input, "manifests is not an array");
-      }
-      for (auto item : array) {
-        std::string_view digest;
-        if (item["digest"].get_string().get(digest) != simdjson::SUCCESS) {
-          return make_error(ErrorCode::invalid_input, "a manifests[] entry has no digest string");
-        }
-        refs.children.emplace_back(digest);
-      }
-    } else if (key == "subject") {
-      std::string_view digest;
-      if (field.value()["digest"].get_string().get(digest) != simdjson::SUCCESS) {
-        return make_error(ErrorCode::invalid_input, "subject has no digest string");
-      }
-      refs.subject = std::string(digest);
+        field_key(field, key) != simdjson::SUCCESS || key == "imageDetails")
+      return std::nullopt;
+    if (key != "repositories") continue;  // the iterator skips the value
+    od::array array;
+    if (seen || field.value().get_array().get(array) != simdjson::SUCCESS) return std::nullopt;
+    seen = true;
+    for (auto item_result : array) {
+      od::object object;
+      std::string_view raw;
+      if (item_result.get_object().get(object) != simdjson::SUCCESS ||
+          object.raw_json().get(raw) != simdjson::SUCCESS)
+        return std::nullopt;
+      ranges.emplace_back(static_cast<std::size_t>(raw.data() - json.data()), raw.size());
     }
   }
-  if (const char* loc = nullptr; doc.current_location().get(loc) == simdjson::SUCCESS)
-    return make_error(ErrorCode::invalid_input, "content after the manifest object");
-  return refs;
+  if (const char* loc = nullptr; !seen || doc.current_location().get(loc) == simdjson::SUCCESS)
+    return std::nullopt;
+  return ranges;
 }
+
+// The parallel parse of the common shape: repositories are independent, so their elements are
+// parsed on up to 2 threads (the machine this is sized for has 2 cores) into their own slots,
+// keeping file order. nullopt on anything unusual or wrong: the caller then runs the serial parse,
+// which is the one that reports errors, so messages stay exactly those of the serial parse (the
+// first problem in file order).
+std::optional<Inventory> parse_parallel(std::string_view source,
+                                        simdjson::padded_string_view json) {
+  auto ranges = repository_ranges(json);
+  if (!ranges) return std::nullopt;
+  const std::size_t count = ranges->size();
+  std::vector<Repository> repositories(count);
+  std::atomic<bool> failed{false};
+  // Blocks of repositories, so that a parser (and its buffers) serves many of them.
+  static constexpr std::size_t k_block = 16;
+  const int threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 2u));
+  parallel_for((count + k_block - 1) / k_block, threads, [&](std::size_t block) {
+    od::parser parser;
+    SnapshotParser reader(source, json);
+    const std::size_t end = std::min(count, (block + 1) * k_block);
+    for (std::size_t i = block * k_block; i < end && !failed.load(std::memory_order_relaxed); ++i) {
+      const auto [offset, length] = (*ranges)[i];
+      if (!reader.parse_repository(parser, offset, length, i, repositories[i]).ok()) failed = true;
+    }
+  });
+  if (failed) return std::nullopt;
+  std::unordered_set<std::string_view> names;
+  names.reserve(count);
+  for (const auto& repository : repositories) {
+    if (!names.insert(repository.name).second) return std::nullopt;
+  }
+  Inventory inventory;
+  inventory.repositories = std::move(repositories);
+  return inventory;
+}
+
+Result<Inventory> parse_document(std::string_view source, simdjson::padded_string_view json) {
+  if (auto inventory = parse_parallel(source, json)) return std::move(*inventory);
+  return SnapshotParser(source, json).run();
+}
+
+}  // namespace
 
 Result<Inventory> parse_snapshot(std::string_view json, std::string_view source_name) {
   simdjson::padded_string padded(json);
-  return SnapshotParser(source_name, padded).run();
+  return parse_document(source_name, padded);
 }
 
 Result<Inventory> load_snapshot(const std::string& path) {
+  if (path != "-") {
+    MappedFile file;
+    if (file.map(path)) return parse_document(path, file.view());
+  }
   simdjson::padded_string padded;
   if (path == "-") {
     std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
@@ -597,7 +683,7 @@ Result<Inventory> load_snapshot(const std::string& path) {
                                                     simdjson::error_message(error) +
                                                     "); check the path and permissions");
   }
-  return SnapshotParser(path == "-" ? "<stdin>" : path, padded).run();
+  return parse_document(path == "-" ? "<stdin>" : path, padded);
 }
 
 }  // namespace regsweep

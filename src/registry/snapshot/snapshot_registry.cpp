@@ -1,5 +1,7 @@
 #include "registry/snapshot/snapshot_registry.hpp"
 
+#include <atomic>
+#include <mutex>
 #include <unordered_set>
 
 #include "registry/snapshot/snapshot_reader.hpp"
@@ -15,6 +17,29 @@ Result<std::unique_ptr<SnapshotRegistry>> SnapshotRegistry::open(const std::stri
 SnapshotRegistry::SnapshotRegistry(std::string name, Inventory inventory)
     : m_name(std::move(name)),
       m_inventory(std::make_shared<const Inventory>(std::move(inventory))) {}
+
+namespace {
+
+std::atomic<bool> g_keep_until_exit{false};
+
+// Never destroyed (not even by static destructors at exit), and reachable from a static pointer.
+std::vector<std::shared_ptr<const Inventory>>& parked_inventories() {
+  static auto* parked = new std::vector<std::shared_ptr<const Inventory>>();
+  return *parked;
+}
+
+}  // namespace
+
+void SnapshotRegistry::keep_inventories_until_exit() {
+  g_keep_until_exit = true;
+}
+
+SnapshotRegistry::~SnapshotRegistry() {
+  if (!g_keep_until_exit || !m_inventory) return;
+  static std::mutex mutex;
+  const std::lock_guard lock(mutex);
+  parked_inventories().push_back(std::move(m_inventory));
+}
 
 std::string SnapshotRegistry::describe() const {
   return "snapshot " + m_name;

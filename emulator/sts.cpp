@@ -1,0 +1,215 @@
+// STS AssumeRole for the emulator (sts.hpp). Only what regsweep's credential chain and the AWS
+// CLI send: AssumeRole with RoleArn, RoleSessionName, optional DurationSeconds and ExternalId.
+#include "sts.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <random>
+
+#include "crypto.hpp"
+
+namespace ecr_emulator {
+namespace {
+
+constexpr const char* k_xmlns = "https://sts.amazonaws.com/doc/2011-06-15/";
+
+std::string url_decode(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%' && i + 2 < text.size()) {
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string> parse_form(const std::string& body) {
+  std::map<std::string, std::string> form;
+  std::size_t start = 0;
+  while (start <= body.size()) {
+    std::size_t end = body.find('&', start);
+    if (end == std::string::npos) end = body.size();
+    const std::string pair = body.substr(start, end - start);
+    const std::size_t eq = pair.find('=');
+    if (!pair.empty()) {
+      try {
+        form[url_decode(pair.substr(0, eq))] =
+            eq == std::string::npos ? "" : url_decode(pair.substr(eq + 1));
+      } catch (const std::exception&) {
+        // a malformed %-escape: the member is left out, and its absence is reported
+      }
+    }
+    start = end + 1;
+  }
+  return form;
+}
+
+std::string xml_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+StsReply sts_error(int status, const std::string& code, const std::string& message,
+                   const std::string& action) {
+  const std::string type = status >= 500 ? "Receiver" : "Sender";
+  return {status,
+          std::string("<ErrorResponse xmlns=\"") + k_xmlns + "\"><Error><Type>" + type +
+              "</Type><Code>" + xml_escape(code) + "</Code><Message>" + xml_escape(message) +
+              "</Message></Error><RequestId>" + random_uuid() + "</RequestId></ErrorResponse>",
+          action};
+}
+
+std::string iso8601(Millis t) {
+  std::time_t seconds = static_cast<std::time_t>(t / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return out;
+}
+
+bool all_digits(const std::string& text) {
+  return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// "arn:aws:iam::111111111111:role/path/name" -> account, name; nullopt when malformed.
+std::optional<std::pair<std::string, std::string>> parse_role_arn(const std::string& arn) {
+  const std::string prefix = ":iam::";
+  if (!arn.starts_with("arn:aws")) return std::nullopt;
+  const auto at = arn.find(prefix);
+  if (at == std::string::npos) return std::nullopt;
+  const std::string account = arn.substr(at + prefix.size(), 12);
+  if (account.size() != 12 || !all_digits(account)) return std::nullopt;
+  const std::string rest = arn.substr(at + prefix.size() + 12);
+  if (!rest.starts_with(":role/") || rest.size() <= 6) return std::nullopt;
+  const auto slash = rest.rfind('/');
+  return std::make_pair(account, rest.substr(slash + 1));
+}
+
+std::string random_suffix() {
+  static thread_local std::mt19937 generator{std::random_device{}()};
+  constexpr std::string_view k_chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  std::string out;
+  for (int i = 0; i < 4; ++i) out += k_chars[generator() % k_chars.size()];
+  return out;
+}
+
+std::string derived(const Credentials& credentials, const std::string& purpose,
+                    const std::string& access_key) {
+  return base64_encode(hmac_sha256(credentials.secret_key, purpose + ":" + access_key));
+}
+
+}  // namespace
+
+std::optional<std::string> temporary_secret(const Credentials& credentials,
+                                            const std::string& access_key) {
+  if (access_key.size() != 20 || !access_key.starts_with("ASIA") ||
+      access_key.substr(4, 12) != credentials.account_id) {
+    return std::nullopt;
+  }
+  return derived(credentials, "secret", access_key).substr(0, 40);
+}
+
+std::string temporary_session_token(const Credentials& credentials, const std::string& access_key) {
+  return "emulator-session/" + derived(credentials, "token", access_key);
+}
+
+bool is_sts_request(const HttpRequestView& request) {
+  if (request.header("x-amz-target")) return false;
+  const auto type = request.header("content-type");
+  return type && type->find("application/x-www-form-urlencoded") != std::string::npos;
+}
+
+StsReply handle_sts(const HttpRequestView& request, const Credentials& credentials,
+                    bool verify_signature, Millis now) {
+  const auto form = parse_form(request.body != nullptr ? *request.body : std::string());
+  const auto member = [&](const std::string& name) {
+    const auto it = form.find(name);
+    return it == form.end() ? std::string() : it->second;
+  };
+  const std::string action = member("Action");
+  if (verify_signature) {
+    if (auto error = verify_sigv4(request, credentials, now, "sts")) {
+      return sts_error(error->status,
+                       error->type == "UnrecognizedClientException" ? "InvalidClientTokenId"
+                                                                    : "SignatureDoesNotMatch",
+                       error->what(), "(unauthenticated)");
+    }
+  }
+  if (action != "AssumeRole") {
+    return sts_error(400, "InvalidAction",
+                     "Could not find operation " + action + " for version " + member("Version"),
+                     action.empty() ? "(no action)" : action);
+  }
+  const std::string role_arn = member("RoleArn");
+  const auto role = parse_role_arn(role_arn);
+  if (!role) {
+    return sts_error(400, "ValidationError",
+                     role_arn.empty() ? "1 validation error detected: Value null at 'roleArn' "
+                                        "failed to satisfy constraint: Member must not be null"
+                                      : role_arn + " is invalid",
+                     action);
+  }
+  const std::string session = member("RoleSessionName");
+  if (session.size() < 2 || session.size() > 64 ||
+      session.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                                "_+=,.@-") != std::string::npos) {
+    return sts_error(400, "ValidationError",
+                     "1 validation error detected: Value '" + session +
+                         "' at 'roleSessionName' failed to satisfy constraint: Member must "
+                         "have length between 2 and 64 and match [\\w+=,.@-]*",
+                     action);
+  }
+  long duration = 3600;
+  if (const std::string d = member("DurationSeconds"); !d.empty()) {
+    duration = all_digits(d) && d.size() < 7 ? std::stol(d) : -1;
+    if (duration < 900 || duration > 43200) {
+      return sts_error(400, "ValidationError",
+                       "1 validation error detected: Value '" + d +
+                           "' at 'durationSeconds' failed to satisfy constraint: Member must "
+                           "have value between 900 and 43200",
+                       action);
+    }
+  }
+  Credentials issuer = credentials;
+  issuer.account_id = role->first;
+  const std::string key = "ASIA" + role->first + random_suffix();
+  const std::string body =
+      std::string("<AssumeRoleResponse xmlns=\"") + k_xmlns +
+      "\"><AssumeRoleResult><Credentials><AccessKeyId>" + key + "</AccessKeyId><SecretAccessKey>" +
+      xml_escape(*temporary_secret(issuer, key)) + "</SecretAccessKey><SessionToken>" +
+      xml_escape(temporary_session_token(issuer, key)) + "</SessionToken><Expiration>" +
+      iso8601(now + duration * 1000) +
+      "</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROA" + role->first + ":" +
+      xml_escape(session) + "</AssumedRoleId><Arn>arn:aws:sts::" + role->first + ":assumed-role/" +
+      xml_escape(role->second) + "/" + xml_escape(session) +
+      "</Arn></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>" + random_uuid() +
+      "</RequestId></ResponseMetadata></AssumeRoleResponse>";
+  return {200, body, action};
+}
+
+}  // namespace ecr_emulator

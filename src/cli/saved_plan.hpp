@@ -1,0 +1,69 @@
+// A plan saved by `regsweep plan --output json` (docs/plan-json.md, schema 1), read back for
+// `apply --plan FILE`: per repository (with registryId/region when the plan has them), the images
+// the plan marked `expire`. Nothing else of the document is trusted or needed; kept images are
+// not read at all (an image absent from the expire list is never deleted).
+//
+// Reading is strict: another schemaVersion, or an expiring image with a missing or mistyped field,
+// rejects the whole file with "FILE: repositories[2].images[5].imageTags: problem; fix". A plan
+// that cannot be read completely is not applied partly.
+//
+// deletions_from_saved_plan() matches the saved list against a fresh listing: an image that is
+// gone, whose tags changed, or that a live image outside the list now references (index child,
+// referrer subject) is not deleted but reported. apply_deletions still re-checks each batch.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/image.hpp"
+#include "sweep/apply.hpp"
+#include "util/result.hpp"
+#include "util/time.hpp"
+
+namespace regsweep::cli {
+
+struct SavedImage {
+  std::string digest;
+  std::vector<std::string> tags;
+  std::uint64_t size_bytes = 0;
+  EpochMillis pushed_at = 0;
+  std::optional<int> rule_priority;  // appliedRulePriority
+  std::string reason;
+};
+
+struct SavedRepository {
+  std::string repository;
+  std::string registry_id;  // empty when the plan did not say
+  std::string region;       // empty when the plan did not say
+  std::vector<SavedImage> expiring;
+};
+
+struct SavedPlan {
+  std::string source;
+  EpochMillis now = 0;
+  std::vector<SavedRepository> repositories;  // every repository of the plan, in plan order
+};
+
+inline constexpr int k_saved_plan_schema = 1;
+
+// `file` names the document in errors. invalid_input on any problem.
+Result<SavedPlan> parse_saved_plan(std::string_view text, const std::string& file);
+// Reads and parses; "-" is stdin.
+Result<SavedPlan> read_saved_plan(const std::string& path);
+
+struct SavedPlanMismatch {
+  std::string repository;
+  std::string digest;
+  std::string problem;  // "no longer in the repository", "tags changed since the plan: a -> b"
+};
+
+// The saved repository's expiring images that are still as planned in `live` (the repository's
+// listing now), as deletions by digest carrying the live record; the others into `mismatches`.
+RepositoryDeletions deletions_from_saved_plan(const SavedRepository& saved,
+                                              const std::vector<ImageRecord>& live,
+                                              std::vector<SavedPlanMismatch>& mismatches);
+
+}  // namespace regsweep::cli

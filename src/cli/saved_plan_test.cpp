@@ -1,0 +1,155 @@
+// Reading a saved plan (docs/plan-json.md, schema 1) and matching it against a live listing.
+#include "cli/saved_plan.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace regsweep::cli {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::SizeIs;
+
+const char* k_plan = R"({
+  "schemaVersion": 1, "source": "ECR 123456789012 eu-west-1", "now": "2026-11-01T00:00:00Z",
+  "pricePerGbMonth": 0.1, "policy": {"rules": []},
+  "repositories": [
+    {"repositoryName": "payments/api", "registryId": "123456789012", "region": "eu-west-1",
+     "summary": {},
+     "images": [
+      {"imageDigest": "sha256:old", "imageTags": ["git-1", "git-2"], "imagePushedAt": "2025-05-02T10:11:12Z",
+       "imageSizeInBytes": 352321536, "storageClass": "standard", "action": "expire",
+       "appliedRulePriority": 4, "rulePriority": 4, "reasonCode": "ageExceeded", "reason": "expire: rule 4"},
+      {"imageDigest": "sha256:new", "imageTags": ["v9"], "imagePushedAt": "2026-10-30T00:00:00Z",
+       "imageSizeInBytes": 1, "storageClass": "standard", "action": "keep",
+       "appliedRulePriority": null, "rulePriority": 1, "reasonCode": "withinCount", "reason": "kept"},
+      {"imageDigest": "sha256:untagged", "imageTags": [], "imagePushedAt": "2023-11-14T22:13:20Z",
+       "imageSizeInBytes": 5, "storageClass": "standard", "action": "expire",
+       "appliedRulePriority": 2, "rulePriority": 2, "reasonCode": "ageExceeded", "reason": "untagged"},
+      {"imageDigest": "sha256:arch", "imageTags": ["a"], "imagePushedAt": "2024-01-01T00:00:00Z",
+       "imageSizeInBytes": 5, "storageClass": "standard", "action": "transition",
+       "appliedRulePriority": 3, "rulePriority": 3, "reasonCode": "ageExceeded", "reason": "archive"}
+     ]},
+    {"repositoryName": "web", "summary": {}, "images": []}
+  ],
+  "skippedRepositories": [], "totals": {}
+})";
+
+TEST(SavedPlan, ReadsTheExpiringImagesPerRepository) {
+  auto plan = parse_saved_plan(k_plan, "plan.json");
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  EXPECT_EQ(plan->source, "ECR 123456789012 eu-west-1");
+  EXPECT_EQ(plan->now, *parse_timestamp("2026-11-01T00:00:00Z"));
+  ASSERT_THAT(plan->repositories, SizeIs(2));
+  const auto& repo = plan->repositories[0];
+  EXPECT_EQ(repo.repository, "payments/api");
+  EXPECT_EQ(repo.registry_id, "123456789012");
+  EXPECT_EQ(repo.region, "eu-west-1");
+  ASSERT_THAT(repo.expiring, SizeIs(2));  // keep and transition are not read as deletions
+  EXPECT_EQ(repo.expiring[0].digest, "sha256:old");
+  EXPECT_EQ(repo.expiring[0].tags, (std::vector<std::string>{"git-1", "git-2"}));
+  EXPECT_EQ(repo.expiring[0].size_bytes, 352321536u);
+  EXPECT_EQ(repo.expiring[0].pushed_at, *parse_timestamp("2025-05-02T10:11:12Z"));
+  EXPECT_EQ(repo.expiring[0].rule_priority, 4);
+  EXPECT_EQ(repo.expiring[0].reason, "expire: rule 4");
+  EXPECT_EQ(repo.expiring[1].pushed_at, 1'700'000'000'000);
+  EXPECT_TRUE(plan->repositories[1].registry_id.empty());
+  EXPECT_TRUE(plan->repositories[1].expiring.empty());
+}
+
+std::string edited(const std::string& from, const std::string& to) {
+  std::string text = k_plan;
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return text.replace(at, from.size(), to);
+}
+
+TEST(SavedPlan, RejectsAnotherSchemaVersionAndMissingOrMistypedFields) {
+  struct Case {
+    std::string text, message;
+  } cases[] = {
+      {edited("\"schemaVersion\": 1", "\"schemaVersion\": 2"),
+       "plan.json: schemaVersion: is 2, this regsweep reads only 1; plan again"},
+      {edited("\"schemaVersion\": 1,", ""), "plan.json: schemaVersion: missing"},
+      {edited("\"imageDigest\": \"sha256:old\",", ""),
+       "plan.json: repositories[0].images[0].imageDigest: missing"},
+      {edited("\"imageTags\": [\"git-1\", \"git-2\"]", "\"imageTags\": \"git-1\""),
+       "repositories[0].images[0].imageTags: is \"git-1\", expected array"},
+      {edited("\"imageSizeInBytes\": 352321536", "\"imageSizeInBytes\": -1"),
+       "repositories[0].images[0].imageSizeInBytes: is -1, expected a non-negative integer"},
+      {edited("\"2025-05-02T10:11:12Z\"", "\"yesterday\""),
+       "repositories[0].images[0].imagePushedAt: 'yesterday' is not a time"},
+      {edited("\"action\": \"expire\"", "\"action\": \"delete\""),
+       "repositories[0].images[0].action: 'delete' is not keep, expire or transition"},
+      {edited("\"repositoryName\": \"web\",", ""), "repositories[1].repositoryName: missing"},
+      {"[1,2]", "plan.json: (document): not a JSON object"},
+      {"{", "not a JSON object"},
+  };
+  for (const auto& c : cases) {
+    auto plan = parse_saved_plan(c.text, "plan.json");
+    ASSERT_FALSE(plan.ok()) << c.message;
+    EXPECT_EQ(plan.error().code, ErrorCode::invalid_input);
+    EXPECT_THAT(plan.error().message, HasSubstr(c.message));
+    EXPECT_THAT(plan.error().message, HasSubstr("; "));  // every message says what to do
+  }
+  // A kept image may lack the deletion fields: only expiring images must be complete.
+  EXPECT_TRUE(parse_saved_plan(edited("\"imageSizeInBytes\": 1,", ""), "p").ok());
+}
+
+ImageRecord live(const std::string& digest, std::vector<std::string> tags) {
+  ImageRecord r;
+  r.digest = digest;
+  r.tags = std::move(tags);
+  return r;
+}
+
+TEST(SavedPlan, OnlyImagesStillAsPlannedBecomeDeletions) {
+  SavedRepository saved{"app", "", "", {}};
+  for (const auto& [digest, tags] :
+       std::vector<std::pair<std::string, std::vector<std::string>>>{{"sha256:same", {"b", "a"}},
+                                                                     {"sha256:retagged", {"old"}},
+                                                                     {"sha256:missing", {}},
+                                                                     {"sha256:child", {}},
+                                                                     {"sha256:sig", {}},
+                                                                     {"sha256:idx-child", {}},
+                                                                     {"sha256:idx", {"x"}}}) {
+    SavedImage image;
+    image.digest = digest;
+    image.tags = tags;
+    image.reason = "expire: " + digest;
+    saved.expiring.push_back(image);
+  }
+  auto kept_index = live("sha256:kept-index", {"v2"});
+  kept_index.child_digests = {"sha256:child"};  // pushed after the plan: it now uses that child
+  auto signature = live("sha256:sig", {});
+  signature.subject_digest = "sha256:kept-index";
+  auto expiring_index = live("sha256:idx", {"x"});
+  expiring_index.child_digests = {"sha256:idx-child"};  // expires with its index: fine
+  const std::vector<ImageRecord> images = {live("sha256:same", {"a", "b"}),
+                                           live("sha256:retagged", {"old", "prod"}),
+                                           live("sha256:child", {}),
+                                           kept_index,
+                                           signature,
+                                           expiring_index,
+                                           live("sha256:idx-child", {})};
+  std::vector<SavedPlanMismatch> mismatches;
+  const auto work = deletions_from_saved_plan(saved, images, mismatches);
+  EXPECT_EQ(work.repository, "app");
+  std::vector<std::string> digests;
+  for (const auto& item : work.items) {
+    digests.push_back(item.id.digest);
+    EXPECT_TRUE(item.frees_image);
+    EXPECT_EQ(item.reason, "expire: " + item.id.digest);
+  }
+  EXPECT_EQ(digests, (std::vector<std::string>{"sha256:same", "sha256:idx-child", "sha256:idx"}));
+  EXPECT_EQ(work.items[2].image.child_digests, expiring_index.child_digests);  // the live record
+  ASSERT_THAT(mismatches, SizeIs(4));
+  EXPECT_EQ(mismatches[0].digest, "sha256:retagged");
+  EXPECT_EQ(mismatches[0].problem, "tags changed since the plan: old -> old,prod");
+  EXPECT_EQ(mismatches[1].problem, "no longer in the repository");
+  EXPECT_THAT(mismatches[2].problem, HasSubstr("now listed by image index sha256:kept-index"));
+  EXPECT_THAT(mismatches[3].problem, HasSubstr("a referrer of sha256:kept-index"));
+}
+
+}  // namespace
+}  // namespace regsweep::cli

@@ -1,0 +1,47 @@
+// Kubernetes through its API server, found in a kubeconfig: the current context (or --context)
+// gives the cluster (server URL, CA) and the user (bearer token). Every workload list is read
+// across namespaces with pagination (`limit` + `continue`) and fed to parse_kubernetes_json, so the
+// API path and the `kubectl get -o json` path see images the same way.
+//
+// Supported credentials: `token`, `tokenFile`. Client certificates and exec/auth-provider plugins
+// are refused with a message saying to use `kubectl get ... -o json` instead (fail closed: a scan
+// that cannot authenticate must not look like an empty cluster). The token is a Secret: it never
+// reaches messages. `insecure-skip-tls-verify` is refused as well.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "http/http_client.hpp"
+#include "inuse/source.hpp"
+#include "util/secret.hpp"
+
+namespace regsweep {
+
+struct KubeAccess {
+  std::string context;  // the context used, for the source names
+  std::string server;   // https://host:6443 (http:// only for loopback test servers)
+  std::string ca_pem;   // certificate-authority-data decoded, or the certificate-authority file's
+  std::string ca_file;  // certificate-authority path (when given as a path)
+  Secret token;
+};
+
+// Parses a kubeconfig (YAML). `context` empty: current-context. `name` labels errors; relative
+// file paths in it are resolved against `base_directory`.
+Result<KubeAccess> parse_kubeconfig(std::string_view yaml, const std::string& name,
+                                    const std::string& context, const std::string& base_directory);
+
+// The workload kinds read, as API paths across all namespaces.
+const std::vector<std::string>& kubernetes_workload_paths();
+
+// `http` must trust access' CA (see make_kubernetes_http). Every list call must succeed.
+std::unique_ptr<InUseSource> make_kubernetes_api_source(KubeAccess access,
+                                                        std::shared_ptr<HttpClient> http,
+                                                        int page_size = 500);
+
+// An HttpClient for the cluster: its CA (written to a private temporary file when it came as
+// data), plain http allowed only for loopback servers (HttpClient's own rule).
+Result<std::shared_ptr<HttpClient>> make_kubernetes_http(const KubeAccess& access);
+
+}  // namespace regsweep
