@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string text(reinterpret_cast<const char*>(data), size);
   regsweep::ImageRecord record;
   record.digest = "sha256:00";
-  if (regsweep::apply_manifest(record, text).ok()) {
+  if (regsweep::ecr::apply_manifest(record, text).ok()) {
     if (record.manifest != text) std::abort();
     for (const auto& child : record.child_digests)
       if (child.empty()) std::abort();

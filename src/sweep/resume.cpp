@@ -38,7 +38,10 @@ ReconcileReport reconcile_interrupted(Registry& registry, const std::vector<Jour
     if (!options.repositories.empty() && !options.repositories.count(intent.repository)) continue;
     by_repository[intent.repository].push_back(&intent);
   }
-  for (const auto& [repository, intents] : by_repository) {
+  for (const auto& entry : by_repository) {
+    // Named references, not structured bindings: clang 14 (the fuzz build) cannot capture those.
+    const std::string& repository = entry.first;
+    const auto& intents = entry.second;
     auto leave_open = [&](const std::string& why) {
       report.left_open += intents.size();
       report.problems.push_back(repository + ": " + std::to_string(intents.size()) +
