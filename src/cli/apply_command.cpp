@@ -38,17 +38,9 @@ struct ApplyCommandOptions {
 };
 
 int run_apply(const ApplyCommandOptions& options) {
-  EpochMillis now = clock_now();
-  if (!options.now.empty()) {
-    const auto parsed = parse_timestamp(options.now);
-    if (!parsed) {
-      return report_error("apply",
-                          make_error(ErrorCode::invalid_input,
-                                     "--now: \"" + options.now +
-                                         "\" is not a time; write e.g. 2026-11-01T00:00:00Z"));
-    }
-    now = *parsed;
-  }
+  const auto now_value = now_option(options.now);
+  if (!now_value.ok()) return report_error("apply", now_value.error());
+  const EpochMillis now = *now_value;
   if (!options.source.snapshot.empty()) {
     return report_error("apply",
                         make_error(ErrorCode::invalid_input,

@@ -28,6 +28,17 @@ std::vector<LabelledRegistry> labelled(const std::vector<OpenedRegistry>& opened
   return out;
 }
 
+nlohmann::json sources_of(const std::vector<OpenedRegistry>& opened) {
+  nlohmann::json sources = nlohmann::json::array();
+  for (const auto& o : opened) {
+    sources.push_back({{"label", o.label},
+                       {"source", o.registry->describe()},
+                       {"account", o.account},
+                       {"region", o.region}});
+  }
+  return sources;
+}
+
 namespace {
 
 void to_stdout(std::string_view chunk) {
@@ -50,17 +61,6 @@ void with_registry_view(FleetPlan& fleet, std::size_t index, Fn&& fn) {
             std::back_inserter(view.repositories));
   fn(static_cast<const Plan&>(view));
   std::move(view.repositories.begin(), view.repositories.end(), begin);
-}
-
-std::string sources_json(const std::vector<OpenedRegistry>& opened) {
-  nlohmann::json sources = nlohmann::json::array();
-  for (const auto& o : opened) {
-    sources.push_back({{"label", o.label},
-                       {"source", o.registry->describe()},
-                       {"account", o.account},
-                       {"region", o.region}});
-  }
-  return sources.dump();
 }
 
 void render_table(FleetPlan& fleet, const Policy& policy, const FlowOptions& options) {
@@ -121,7 +121,7 @@ PlanJsonOptions plan_json_options(const std::vector<OpenedRegistry>& opened) {
   PlanJsonOptions json;
   json.source = opened.size() == 1 ? opened[0].registry->describe()
                                    : std::to_string(opened.size()) + " registries";
-  if (opened.size() > 1) json.sources_json = sources_json(opened);
+  if (opened.size() > 1) json.sources_json = sources_of(opened).dump();
   return json;
 }
 

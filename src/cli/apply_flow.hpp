@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,10 @@ struct FlowResult {
 };
 
 std::vector<LabelledRegistry> labelled(const std::vector<OpenedRegistry>& opened);
+
+// The plan document's top-level "sources" (docs/plan-json.md): label, source, account, region of
+// each opened registry, in order.
+nlohmann::json sources_of(const std::vector<OpenedRegistry>& opened);
 
 // "plan" and "policy preview": renders an already built fleet plan (table or JSON). Leaves the
 // plan as it was (repository plans are lent to per-registry views, not copied).

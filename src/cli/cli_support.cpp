@@ -47,6 +47,14 @@ EpochMillis clock_now() {
       .count();
 }
 
+Result<EpochMillis> now_option(const std::string& text) {
+  if (text.empty()) return clock_now();
+  if (auto parsed = parse_timestamp(text)) return *parsed;
+  return make_error(
+      ErrorCode::invalid_input,
+      "--now: \"" + text + "\" is not a time; write e.g. 2026-11-01T00:00:00Z or 1793491200");
+}
+
 bool stdout_is_terminal() {
   return ::isatty(STDOUT_FILENO) == 1;
 }

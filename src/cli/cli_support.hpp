@@ -20,6 +20,9 @@ int exit_code_for(const Error& error);
 int report_error(std::string_view command, const Error& error);
 
 EpochMillis clock_now();
+// The value of a --now flag: empty means the clock; otherwise ISO 8601 or epoch seconds, and
+// anything else is invalid_input naming the flag and an example.
+Result<EpochMillis> now_option(const std::string& text);
 
 bool stdout_is_terminal();
 

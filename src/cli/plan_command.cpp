@@ -39,17 +39,9 @@ Result<Policy> load_policy(const std::string& path) {
 }
 
 int run_plan(const PlanCommandOptions& options) {
-  EpochMillis now = 0;
-  if (options.now.empty()) {
-    now = clock_now();
-  } else if (auto parsed = parse_timestamp(options.now)) {
-    now = *parsed;
-  } else {
-    return report_error(
-        "plan", make_error(ErrorCode::invalid_input,
-                           "--now: \"" + options.now +
-                               "\" is not a time; write e.g. 2026-11-01T00:00:00Z or 1793491200"));
-  }
+  const auto now_value = now_option(options.now);
+  if (!now_value.ok()) return report_error("plan", now_value.error());
+  const EpochMillis now = *now_value;
   auto policy = load_policy(options.policy_path);
   if (!policy.ok()) return report_error("plan", policy.error());
 

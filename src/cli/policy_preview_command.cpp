@@ -11,6 +11,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "cli/apply_flow.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "cli/ecr_fleet.hpp"
@@ -152,20 +153,13 @@ void render_json(const Preview& preview, const std::vector<OpenedRegistry>& open
       repositories.push_back(std::move(repository));
     }
   }
-  nlohmann::json sources = nlohmann::json::array();
-  for (const auto& o : opened) {
-    sources.push_back({{"label", o.label},
-                       {"source", o.registry->describe()},
-                       {"account", o.account},
-                       {"region", o.region}});
-  }
   nlohmann::json skipped = nlohmann::json::array();
   for (const auto& s : preview.skipped)
     skipped.push_back({{"repositoryName", s.name}, {"reason", s.reason}});
   const PlanTotals& t = preview.totals;
   nlohmann::json out = {{"schemaVersion", 1},
                         {"source", "installed lifecycle policies"},
-                        {"sources", sources},
+                        {"sources", sources_of(opened)},
                         {"now", format_iso8601(now)},
                         {"pricePerGbMonth", options.price_per_gb_month},
                         {"archivePricePerGbMonth", options.price_per_gb_month},
@@ -192,17 +186,9 @@ int run_preview(const PreviewOptions& options) {
                                          "name the repositories: --repository-name GLOB "
                                          "(repeatable) or --all"));
   }
-  EpochMillis now = clock_now();
-  if (!options.now.empty()) {
-    const auto parsed = parse_timestamp(options.now);
-    if (!parsed) {
-      return report_error(name,
-                          make_error(ErrorCode::invalid_input,
-                                     "--now: \"" + options.now +
-                                         "\" is not a time; write e.g. 2026-11-01T00:00:00Z"));
-    }
-    now = *parsed;
-  }
+  const auto now_value = now_option(options.now);
+  if (!now_value.ok()) return report_error(name, now_value.error());
+  const EpochMillis now = *now_value;
   PlanOptions plan_options;
   plan_options.now = now;
   plan_options.price_per_gb_month = options.price_per_gb_month;

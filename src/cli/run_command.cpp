@@ -169,17 +169,9 @@ int run_run(const RunCommandOptions& options) {
     std::cerr << "regsweep run: " << options.config_path << " is invalid; nothing was contacted\n";
     return k_exit_usage;
   }
-  EpochMillis now = clock_now();
-  if (!options.now.empty()) {
-    const auto parsed = parse_timestamp(options.now);
-    if (!parsed) {
-      return report_error("run",
-                          make_error(ErrorCode::invalid_input,
-                                     "--now: \"" + options.now +
-                                         "\" is not a time; write e.g. 2026-11-01T00:00:00Z"));
-    }
-    now = *parsed;
-  }
+  const auto now_value = now_option(options.now);
+  if (!now_value.ok()) return report_error("run", now_value.error());
+  const EpochMillis now = *now_value;
   if (options.check) {
     std::cout << options.config_path << ": valid, " << config->targets.size() << " targets\n";
     return k_exit_ok;
