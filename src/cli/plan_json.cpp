@@ -82,15 +82,15 @@ void write_image(JsonWriter& out, const ImageRecord& image, const Verdict& verdi
   out.key("imageSizeInBytes");
   out.value(image.size_bytes);
   out.key("storageClass");
-  out.value(to_string(image.storage_class()));
+  out.plain_value(to_string(image.storage_class()));
   out.key("action");
-  out.value(to_string(verdict.action));
+  out.plain_value(to_string(verdict.action));
   out.key("appliedRulePriority");
   write_optional_priority(out, verdict.applied_rule_priority());
   out.key("rulePriority");
   write_optional_priority(out, verdict.rule_priority);
   out.key("reasonCode");
-  out.value(reason_code(verdict.reason));
+  out.plain_value(reason_code(verdict.reason));
   out.key("reason");
   if (protection) {
     out.value(explain_protection(*protection));

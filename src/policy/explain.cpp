@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cmath>
 #include <iterator>
 
 namespace regsweep {
@@ -215,7 +216,8 @@ std::string_view Explainer::operator()(const Verdict& verdict) {
       if (days < 0) {
         out += "in the future";
       } else {
-        fmt::format_to(std::back_inserter(out), "{:.0f}", days);
+        // As explain()'s "{:.0f}": rounded to nearest, ties to even (the default rounding mode).
+        append_number(out, static_cast<std::int64_t>(std::nearbyint(days)));
         out += " days ago";
       }
       break;

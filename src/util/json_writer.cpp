@@ -165,6 +165,21 @@ void JsonWriter::key(std::string_view name) {
   m_after_key = true;
 }
 
+void JsonWriter::literal_key(std::string_view name) {
+  before_value();
+  m_buf.push_back('"');
+  m_buf.append(name);
+  m_buf.append("\":", 2);
+  m_after_key = true;
+}
+
+void JsonWriter::plain_value(std::string_view text) {
+  before_value();
+  m_buf.push_back('"');
+  m_buf.append(text);
+  m_buf.push_back('"');
+}
+
 void JsonWriter::value(std::string_view text) {
   before_value();
   append_json_string(m_buf, text);

@@ -37,6 +37,18 @@ TEST(JsonWriter, BigRawPiecesGoToTheSinkInOrder) {
   EXPECT_EQ(chunks[1], R"({"k":"a long enough piece"},{"k":2})");
 }
 
+TEST(JsonWriter, LiteralKeysGoOutAsTheyAreOtherKeysAreEscaped) {
+  JsonWriter writer;
+  const std::string dynamic = "a\"b";
+  writer.begin_object();
+  writer.key("imageDigest");  // a literal: copied
+  writer.plain_value("expire");
+  writer.key(std::string_view(dynamic));  // not a literal: escaped
+  writer.value(dynamic);
+  writer.end_object();
+  EXPECT_EQ(writer.buffer(), R"({"imageDigest":"expire","a\"b":"a\"b"})");
+}
+
 // A plain byte-by-byte reference for append_json_string's fast scan.
 std::string reference_escape(const std::string& text) {
   std::string out = "\"";
