@@ -5,6 +5,8 @@
 // minus exclusions, sweep/selected_registry), so exclusions hold for every mode:
 //   install: `policy put` of the target's policy (a preview without --yes);
 //   apply:   the plan+apply flow of `apply` (cli/apply_flow; without --yes the plan only).
+// Apply targets carry the protections of `apply` (settings.protections, a target's own
+// protections); their in-use and keep files are read before anything is contacted.
 // Nothing is ever asked interactively. A per-target summary ends the run (table, or with
 // settings.output json one JSON document of the summaries only). Exit 0 every target done; 1
 // anything failed (a registry, a repository, a deletion); 2 the config is invalid.
@@ -80,19 +82,21 @@ void run_install(const RunTarget& target, const std::vector<OpenedRegistry>& reg
                  (yes ? "" : " (preview: nothing written)");
 }
 
+// An apply target's protections, read before anything is contacted: plan options with the
+// guards and the in-use lookup, and the in-use data that lookup reads.
+struct PreparedProtections {
+  PlanOptions plan;
+  std::shared_ptr<LoadedProtections> loaded;
+};
+
 void run_apply_target(const RunTarget& target, const std::vector<OpenedRegistry>& registries,
                       const RunSettings& settings, bool yes, EpochMillis now,
-                      TargetSummary& summary) {
+                      const PreparedProtections& protections, TargetSummary& summary) {
   FlowOptions flow;
   flow.command = "run: " + target.name;
+  flow.plan = protections.plan;
   flow.plan.now = now;
   flow.plan.price_per_gb_month = settings.price_per_gb_month;
-  auto protections = load_protections(ProtectionFlags{}, flow.plan);  // the defaults
-  if (!protections.ok()) {
-    summary.failed = true;
-    summary.error = protections.error().message;
-    return;
-  }
   flow.concurrency = settings.concurrency;
   flow.json = settings.output == "json";
   flow.render = settings.output != "json";
@@ -100,6 +104,7 @@ void run_apply_target(const RunTarget& target, const std::vector<OpenedRegistry>
   flow.ask = false;
   flow.journal = settings.journal;
   const FlowResult result = run_apply_flow(registries, target.policy, flow);
+  report_unresolved(protections.loaded, flow.command);
   summary.failed = result.exit_code != k_exit_ok;
   summary.counts = {{"repositories", result.planned.repositories},
                     {"images", result.planned.images},
@@ -126,7 +131,7 @@ void run_apply_target(const RunTarget& target, const std::vector<OpenedRegistry>
 }
 
 TargetSummary run_target(const RunTarget& target, const RunSettings& settings, bool yes,
-                         EpochMillis now) {
+                         EpochMillis now, const PreparedProtections& protections) {
   TargetSummary summary;
   summary.name = target.name;
   summary.mode = target.mode == TargetMode::install ? "install" : "apply";
@@ -153,7 +158,7 @@ TargetSummary run_target(const RunTarget& target, const RunSettings& settings, b
   if (target.mode == TargetMode::install) {
     run_install(target, registries, settings, yes, summary);
   } else {
-    run_apply_target(target, registries, settings, yes, now, summary);
+    run_apply_target(target, registries, settings, yes, now, protections, summary);
   }
   if (settings.output != "json") write_stdout("\n");
   return summary;
@@ -172,14 +177,32 @@ int run_run(const RunCommandOptions& options) {
   const auto now_value = now_option(options.now);
   if (!now_value.ok()) return report_error("run", now_value.error());
   const EpochMillis now = *now_value;
+  // The in-use files and keep files of every apply target are read now: one that cannot be read
+  // or parsed makes the run invalid before anything is contacted (never delete without the
+  // protection that was asked for).
+  std::vector<PreparedProtections> prepared(config->targets.size());
+  for (std::size_t i = 0; i < config->targets.size(); ++i) {
+    const RunTarget& target = config->targets[i];
+    if (target.mode != TargetMode::apply) continue;
+    auto loaded = load_protections(target.protections, prepared[i].plan);
+    if (!loaded.ok()) {
+      std::cerr << options.config_path << ": target " << target.name
+                << ": protections: " << loaded.error().message << "\n";
+      std::cerr << "regsweep run: " << options.config_path
+                << " cannot be run; nothing was contacted\n";
+      return k_exit_usage;
+    }
+    prepared[i].loaded = *loaded;
+  }
   if (options.check) {
     std::cout << options.config_path << ": valid, " << config->targets.size() << " targets\n";
     return k_exit_ok;
   }
 
   std::vector<TargetSummary> summaries;
-  for (const auto& target : config->targets)
-    summaries.push_back(run_target(target, config->settings, options.yes, now));
+  for (std::size_t i = 0; i < config->targets.size(); ++i)
+    summaries.push_back(
+        run_target(config->targets[i], config->settings, options.yes, now, prepared[i]));
 
   bool failed = false;
   for (const auto& s : summaries) failed = failed || s.failed;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "policy/parse.hpp"
+#include "util/time.hpp"
 
 namespace regsweep::cli {
 namespace {
@@ -15,6 +16,11 @@ namespace {
 std::string folder_of(const std::string& path) {
   const auto slash = path.rfind('/');
   return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+}
+
+// A file named in the config: absolute, or relative to the config's folder.
+std::string resolve_path(const std::string& name, const std::string& config_path) {
+  return !name.empty() && name[0] == '/' ? name : folder_of(config_path) + name;
 }
 
 class ConfigParser {
@@ -116,8 +122,11 @@ class ConfigParser {
 
   void parse_settings(const YAML::Node& node) {
     if (!node.IsMap()) return add(node.Mark(), "settings", "must be a mapping");
-    check_keys(node, "settings", {"concurrency", "output", "journal", "price_per_gb_month"});
+    check_keys(node, "settings",
+               {"concurrency", "output", "journal", "price_per_gb_month", "protections"});
     RunSettings& s = m_config.settings;
+    if (const auto p = node["protections"])
+      s.protections = parse_protections(p, "settings.protections", s.protections);
     if (const auto c = node["concurrency"]) {
       const int value = c.as<int>(0);
       if (value < 1 || value > 64)
@@ -136,6 +145,68 @@ class ConfigParser {
         add(p.Mark(), "settings.price_per_gb_month",
             "must be a number >= 0 (USD per GB-month, e.g. 0.10)");
     }
+  }
+
+  // The protections of apply targets (the flags of `apply`, docs/config.md): the keys given
+  // replace those of `base`; a list replaces the whole list.
+  ProtectionFlags parse_protections(const YAML::Node& node, const std::string& path,
+                                    ProtectionFlags base) {
+    if (!node.IsMap()) {
+      add(node.Mark(), path,
+          "must be a mapping of in_use, keep_files, kubernetes_json, min_age, max_delete, "
+          "max_delete_percent, allow_empty");
+      return base;
+    }
+    check_keys(node, path,
+               {"in_use", "keep_files", "kubernetes_json", "min_age", "max_delete",
+                "max_delete_percent", "allow_empty"});
+    const auto files = [&](const char* key, std::vector<std::string>& out) {
+      const auto list = node[key];
+      if (!list) return;
+      out.clear();
+      for (const auto& name : string_list(list, path + "." + key))
+        out.push_back(resolve_path(name, m_path));
+    };
+    files("in_use", base.in_use_files);
+    files("keep_files", base.keep_files);
+    files("kubernetes_json", base.kubernetes_json);
+    if (const auto n = node["min_age"]) {
+      if (auto value = scalar(n, path + ".min_age")) {
+        if (parse_duration(*value)) {
+          base.min_age = *value;
+        } else {
+          add(n.Mark(), path + ".min_age",
+              fmt::format("\"{}\" is not a duration; write e.g. 1h, 36h, 7d (0s disables)",
+                          *value));
+        }
+      }
+    }
+    if (const auto n = node["max_delete"]) {
+      long long value = -1;
+      if (!n.IsScalar() || !YAML::convert<long long>::decode(n, value) || value < 0) {
+        add(n.Mark(), path + ".max_delete",
+            "must be a whole number >= 0 (a repository losing more images is left alone)");
+      } else {
+        base.max_delete = value;
+      }
+    }
+    if (const auto n = node["max_delete_percent"]) {
+      double value = -1;
+      if (!n.IsScalar() || !YAML::convert<double>::decode(n, value) || value < 0 || value > 100) {
+        add(n.Mark(), path + ".max_delete_percent", "must be a number from 0 to 100");
+      } else {
+        base.max_delete_percent = value;
+      }
+    }
+    if (const auto n = node["allow_empty"]) {
+      bool value = false;
+      if (!n.IsScalar() || !YAML::convert<bool>::decode(n, value)) {
+        add(n.Mark(), path + ".allow_empty", "must be true or false");
+      } else {
+        base.allow_empty = value;
+      }
+    }
+    return base;
   }
 
   // A policy given as {file: PATH} or {inline: TEXT}; returns the text and the parsed policy.
@@ -157,8 +228,7 @@ class ConfigParser {
     if (file) {
       auto name = scalar(file, path + ".file");
       if (!name) return std::nullopt;
-      const std::string resolved =
-          !name->empty() && (*name)[0] == '/' ? *name : folder_of(m_path) + *name;
+      const std::string resolved = resolve_path(*name, m_path);
       auto content = m_read_file(resolved);
       if (!content) {
         add(file.Mark(), path + ".file",
@@ -198,7 +268,7 @@ class ConfigParser {
       return add(node.Mark(), path, "must be a mapping with name, policy and mode");
     check_keys(node, path,
                {"name", "accounts", "regions", "repositories", "exclude", "policy", "mode",
-                "profile", "endpoint_url", "registry_id"});
+                "profile", "endpoint_url", "registry_id", "protections"});
     RunTarget target;
     target.name = node["name"] ? scalar(node["name"], path + ".name").value_or("") : path;
     if (!m_target_names.insert(target.name).second)
@@ -239,6 +309,15 @@ class ConfigParser {
       add(node.Mark(), path + ".mode",
           "missing; add \"mode: apply\" (delete now) or \"mode: install\" (put the policy into "
           "ECR)");
+    }
+    target.protections = m_config.settings.protections;
+    if (const auto p = node["protections"]) {
+      if (target.mode == TargetMode::install) {
+        add(p.Mark(), path + ".protections",
+            "an install target deletes nothing; protections belong to mode: apply targets");
+      } else {
+        target.protections = parse_protections(p, path + ".protections", target.protections);
+      }
     }
     const auto policy = node["policy"];
     if (!policy) {

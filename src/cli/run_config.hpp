@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/protection_options.hpp"
 #include "policy/policy.hpp"
 #include "util/result.hpp"
 
@@ -29,6 +30,9 @@ struct RunTarget {
   std::string profile;
   std::string endpoint_url;
   std::string registry_id;
+  // apply targets: settings.protections with this target's own keys over them; file paths are
+  // resolved against the config's folder.
+  ProtectionFlags protections;
 };
 
 struct RunSettings {
@@ -36,6 +40,7 @@ struct RunSettings {
   std::string output = "table";  // table | json
   std::string journal;           // empty: the default state directory
   double price_per_gb_month = 0.10;
+  ProtectionFlags protections;  // the defaults of every apply target
 };
 
 struct RunConfig {

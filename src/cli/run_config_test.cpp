@@ -111,5 +111,88 @@ TEST(RunConfig, MissingPolicyFileNamesThePath) {
       << config.error().message;
 }
 
+TEST(RunConfig, ProtectionsFromSettingsWithEachTargetsKeysOverThem) {
+  const char* yaml = R"(settings:
+  protections:
+    keep_files: [keep.txt]
+    min_age: 36h
+    max_delete_percent: 50
+targets:
+  - name: defaults
+    policy: {file: policies/standard.json}
+    mode: apply
+  - name: own
+    policy: {file: policies/standard.json}
+    mode: apply
+    protections:
+      in_use: [/var/run/inuse.json, scans/k8s-inuse.json]
+      kubernetes_json: k8s.json
+      keep_files: []
+      max_delete: 200
+      allow_empty: true
+  - name: installer
+    policy: {file: policies/standard.json}
+    mode: install
+)";
+  auto config = parse_run_config(yaml, "/etc/regsweep/regsweep.yaml", fake_read);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  const ProtectionFlags& defaults = config->targets[0].protections;
+  EXPECT_EQ(defaults.keep_files, std::vector<std::string>{"/etc/regsweep/keep.txt"});
+  EXPECT_EQ(defaults.min_age, "36h");
+  EXPECT_EQ(defaults.max_delete_percent, 50);
+  EXPECT_EQ(defaults.max_delete, -1);
+  EXPECT_FALSE(defaults.allow_empty);
+  const ProtectionFlags& own = config->targets[1].protections;
+  EXPECT_EQ(own.in_use_files, (std::vector<std::string>{"/var/run/inuse.json",
+                                                        "/etc/regsweep/scans/k8s-inuse.json"}));
+  EXPECT_EQ(own.kubernetes_json, std::vector<std::string>{"/etc/regsweep/k8s.json"});
+  EXPECT_TRUE(own.keep_files.empty());  // the target's empty list replaces the settings' list
+  EXPECT_EQ(own.min_age, "36h");        // not given by the target: the settings' value
+  EXPECT_EQ(own.max_delete, 200);
+  EXPECT_EQ(own.max_delete_percent, 50);
+  EXPECT_TRUE(own.allow_empty);
+}
+
+TEST(RunConfig, BadProtectionsAreReportedWithTheirPlace) {
+  const char* yaml = R"(targets:
+  - name: a
+    policy: {file: policies/standard.json}
+    mode: apply
+    protections:
+      min_age: soon
+      max_delete: -3
+      max_delete_percent: 150
+      allow_empty: maybe
+      keep: [x]
+  - name: b
+    policy: {file: policies/standard.json}
+    mode: install
+    protections: {min_age: 1h}
+)";
+  auto config = parse_run_config(yaml, "r.yaml", fake_read);
+  ASSERT_FALSE(config.ok());
+  const std::string& message = config.error().message;
+  EXPECT_NE(message.find("r.yaml:6:16: targets[0].protections.min_age: \"soon\" is not a "
+                         "duration; write e.g. 1h"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("r.yaml:7:19: targets[0].protections.max_delete: must be a whole number"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("targets[0].protections.max_delete_percent: must be a number from 0 to "
+                         "100"),
+            std::string::npos);
+  EXPECT_NE(message.find("targets[0].protections.allow_empty: must be true or false"),
+            std::string::npos);
+  EXPECT_NE(message.find("targets[0].protections.keep: unknown key \"keep\"; allowed here: "
+                         "in_use, keep_files"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("r.yaml:14:18: targets[1].protections: an install target deletes "
+                         "nothing"),
+            std::string::npos)
+      << message;
+}
+
 }  // namespace
 }  // namespace regsweep::cli

@@ -5,7 +5,9 @@ four ECR emulators — two accounts x two regions, 160 repositories — behind o
 
 run --check on a bad config exits 2 before any request; run without --yes changes nothing; run
 --yes installs exactly the expected policies (read back with the AWS CLI v2) and deletes exactly
-the expected images (none in excluded repositories); a second run --yes changes nothing."""
+the expected images (none in excluded repositories); a second run --yes changes nothing;
+protections in the config (a keep file for every target, Kubernetes workloads for one) keep what
+they name, and an unreadable keep file stops the run before any request."""
 import hashlib
 import json
 import os
@@ -250,6 +252,64 @@ targets:
         targets = {t["name"]: t for t in json.loads(result.stdout)["targets"]}
         self.assertEqual(targets["unknown-account"]["status"], "failed")
         self.assertEqual(targets["clean-a"]["status"], "ok")
+
+
+    def protected_config(self, keep_file):
+        text = f"""settings:
+  output: json
+  journal: {self.work}/journal.jsonl
+  protections:
+    keep_files: [{keep_file}]
+targets:
+  - name: protected-a
+    accounts: [{ROLE_A}]
+    regions: [{REGIONS[0]}]
+    repositories: ["svc-0?"]
+    policy: {{file: cleanup.json}}
+    mode: apply
+    endpoint_url: {self.router.endpoint}
+    protections:
+      kubernetes_json: [k8s.json]
+"""
+        path = self.work / "protected.yaml"
+        path.write_text(text)
+        return str(path)
+
+    def test_protections_in_the_config_keep_what_is_in_use(self):
+        region = REGIONS[0]
+        in_use = digest(ACCOUNT_A, region, "svc-01", "old0")
+        (self.work / "keep.txt").write_text("# the release we roll back to\nsvc-00:v1\n")
+        pods = {"apiVersion": "v1", "kind": "List", "items": [{
+            "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "api", "namespace": "prod"},
+            "spec": {"containers": [{"name": "api", "image":
+                     f"{ACCOUNT_A}.dkr.ecr.{region}.amazonaws.com/svc-01@{in_use}"}]}}]}
+        (self.work / "k8s.json").write_text(json.dumps(pods))
+        before = self.digests(ACCOUNT_A, region)
+
+        # A keep file that cannot be read: the run stops before any request.
+        for e in self.emulators.values():
+            e.admin("POST", "/_emulator/counters/reset")
+        missing = self.regsweep("run", "--config", self.protected_config("missing.txt"), "--yes")
+        self.assertEqual(missing.returncode, 2, missing.stdout + missing.stderr)
+        self.assertIn("missing.txt", missing.stderr)
+        self.assertIn("nothing was contacted", missing.stderr)
+        self.assertEqual(self.total_requests(), 0)
+
+        done = self.regsweep("run", "--config", self.protected_config("keep.txt"), "--yes")
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        summary = json.loads(done.stdout)["targets"][0]["summary"]
+        self.assertEqual(summary["deleted"], 10 * EXPIRING_UNDER_CLEANUP - 2)
+        after = self.digests(ACCOUNT_A, region)
+        for name, digests in after.items():
+            if not name.startswith("svc-0"):
+                self.assertEqual(digests, before[name], name)
+                continue
+            expected = self.expected_survivors(ACCOUNT_A, region, name)
+            if name == "svc-00":
+                expected.add(digest(ACCOUNT_A, region, name, "v1"))  # the settings' keep file
+            if name == "svc-01":
+                expected.add(in_use)  # the target's Kubernetes workloads
+            self.assertEqual(digests, expected, name)
 
 
 class FleetPlanApplyPreviewTest(FleetCase):
