@@ -198,8 +198,12 @@ FlowResult run_apply_flow(const std::vector<OpenedRegistry>& opened, const Polic
   std::vector<std::vector<RepositoryDeletions>> work(fleet.registries.size());
   for (std::size_t r = 0; r < fleet.registries.size(); ++r)
     work[r] = deletions_of(fleet.merged, fleet.registries[r], policy, transitions);
-  ApplyRenderOptions render{options.json, options.quiet, options.plan.price_per_gb_month,
-                            transitions, fleet.merged.skipped.size()};
+  ApplyRenderOptions render{options.json,
+                            options.quiet,
+                            options.plan.price_per_gb_month,
+                            transitions,
+                            fleet.merged.skipped.size(),
+                            std::nullopt};
   return delete_planned(opened, work, render, plan_exit, options, result);
 }
 

@@ -80,6 +80,13 @@ void render_apply_report(const ApplyReport& report, const ApplyRenderOptions& op
                 {"gone", json::array()}};
     for (const auto& o : report.outcomes)
       out[std::string(to_string(o.result))].push_back(item_json(o));
+    if (options.not_as_planned) {
+      out["notAsPlanned"] = json::array();
+      for (const auto& n : *options.not_as_planned) {
+        out["notAsPlanned"].push_back(
+            {{"repositoryName", n.repository}, {"imageDigest", n.digest}, {"reason", n.reason}});
+      }
+    }
     out["notApplied"] = {{"transitions", options.transitions_not_applied},
                          {"reason", options.transitions_not_applied ? k_transition_note : ""}};
     out["totals"] = {{"deleted", report.deleted},

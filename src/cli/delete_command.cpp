@@ -92,7 +92,7 @@ int run_delete(DeleteCommandOptions options) {
   }
   const bool json = options.output == "json";
   const auto& work = plan->deletions;
-  ApplyRenderOptions render{json, options.quiet, options.price_per_gb_month, 0, 0};
+  ApplyRenderOptions render{json, options.quiet, options.price_per_gb_month, 0, 0, std::nullopt};
   if (work.items.empty()) {
     if (!json) write_stdout("Nothing to delete in " + options.repository + ".\n");
     if (json) render_apply_report({}, render);

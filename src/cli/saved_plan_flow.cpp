@@ -127,8 +127,14 @@ FlowResult run_saved_plan_flow(const std::vector<OpenedRegistry>& opened, const 
               << " images still as planned, " << mismatches.size() << " no longer\n";
   }
   result.skipped_repositories = skipped_repositories;
-  ApplyRenderOptions render{options.json, options.quiet, options.plan.price_per_gb_month, 0,
-                            skipped_repositories};
+  ApplyRenderOptions render{options.json,
+                            options.quiet,
+                            options.plan.price_per_gb_month,
+                            0,
+                            skipped_repositories,
+                            std::vector<NotAsPlanned>()};
+  for (const auto& m : mismatches)
+    render.not_as_planned->push_back({m.repository, m.digest, m.problem});
   const int plan_exit = skipped_repositories == 0 ? k_exit_ok : k_exit_failed;
   return delete_planned(opened, work, render, plan_exit, options, result);
 }

@@ -54,6 +54,13 @@ class TestSavedPlan(SafetyCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn(f"not deleting {REPO} {retagged}: tags changed", result.stderr)
         self.assertIn(f"not deleting {REPO} {deployed}: keep: in use", result.stderr)
+        report = json.loads(result.stdout)
+        not_as_planned = {n["imageDigest"]: n for n in report["notAsPlanned"]}
+        self.assertEqual(set(not_as_planned), {retagged, deployed})
+        self.assertEqual(not_as_planned[retagged]["repositoryName"], REPO)
+        self.assertIn("tags changed", not_as_planned[retagged]["reason"])
+        self.assertIn("in use", not_as_planned[deployed]["reason"])
+        self.assertNotIn(retagged, {d["imageDigest"] for d in report["deleted"]})
         left, doc = self.assert_safe_and_journal_complete()
         self.assertEqual(left[retagged], ["hotfix"])
         self.assertIn(deployed, left)
