@@ -15,6 +15,7 @@
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "cli/ecr_fleet.hpp"
+#include "cli/plan_flags.hpp"
 #include "cli/plan_json.hpp"
 #include "cli/plan_table.hpp"
 #include "cli/protection_options.hpp"
@@ -28,15 +29,8 @@ namespace {
 
 struct PreviewOptions {
   EcrFleetOptions ecr;
-  std::vector<std::string> repository_globs;
   bool all = false;
-  std::string now;
-  std::string output;  // empty: table on a terminal, json otherwise
-  double price_per_gb_month = 0.10;
-  std::size_t max_rows = 0;
-  int concurrency = 4;
-  ProtectionFlags protection;
-  bool quiet = false;
+  PlanFlags flags;
 };
 
 // The repositories of one registry that share one installed policy, planned with it.
@@ -61,7 +55,7 @@ void preview_registry(const OpenedRegistry& registry, const PlanOptions& plan_op
   };
   ScanOptions scan;
   scan.repository_globs = plan_options.repository_globs;
-  scan.concurrency = options.concurrency;
+  scan.concurrency = options.flags.concurrency;
   auto inventory = scan_registry(*registry.registry, scan);
   if (!inventory.ok()) {
     out.skipped.push_back(
@@ -71,7 +65,7 @@ void preview_registry(const OpenedRegistry& registry, const PlanOptions& plan_op
   const auto& repositories = (*inventory)->repositories;
   std::vector<Result<std::optional<std::string>>> texts(repositories.size(),
                                                         std::optional<std::string>());
-  parallel_for(repositories.size(), options.concurrency, [&](std::size_t i) {
+  parallel_for(repositories.size(), options.flags.concurrency, [&](std::size_t i) {
     texts[i] = registry.registry->get_lifecycle_policy(repositories[i].name);
   });
   // normalised policy JSON ("" for none) -> (policy, repository names)
@@ -123,13 +117,13 @@ void render_table(const Preview& preview, const PreviewOptions& options, EpochMi
                    " repositories: every image kept\n");
     }
     render_plan_table(group.plan, group.policy.value_or(Policy{}),
-                      {options.max_rows, options.quiet}, sink);
+                      {options.flags.max_rows, options.flags.quiet}, sink);
     write_stdout("\n");
   }
   Plan all;
   all.now = now;
-  all.price_per_gb_month = options.price_per_gb_month;
-  all.archive_price_per_gb_month = options.price_per_gb_month;
+  all.price_per_gb_month = options.flags.price_per_gb_month;
+  all.archive_price_per_gb_month = options.flags.price_per_gb_month;
   all.skipped = preview.skipped;
   all.totals = preview.totals;
   write_stdout("== all repositories ==\n");
@@ -161,8 +155,8 @@ void render_json(const Preview& preview, const std::vector<OpenedRegistry>& open
                         {"source", "installed lifecycle policies"},
                         {"sources", sources_of(opened)},
                         {"now", format_iso8601(now)},
-                        {"pricePerGbMonth", options.price_per_gb_month},
-                        {"archivePricePerGbMonth", options.price_per_gb_month},
+                        {"pricePerGbMonth", options.flags.price_per_gb_month},
+                        {"archivePricePerGbMonth", options.flags.price_per_gb_month},
                         {"policy", nullptr},
                         {"repositories", repositories},
                         {"skippedRepositories", skipped},
@@ -181,27 +175,22 @@ void render_json(const Preview& preview, const std::vector<OpenedRegistry>& open
 
 int run_preview(const PreviewOptions& options) {
   const char* name = "policy preview";
-  if (options.all == !options.repository_globs.empty()) {
+  if (options.all == !options.flags.repository_globs.empty()) {
     return report_error(name, make_error(ErrorCode::invalid_input,
                                          "name the repositories: --repository-name GLOB "
                                          "(repeatable) or --all"));
   }
-  const auto now_value = now_option(options.now);
-  if (!now_value.ok()) return report_error(name, now_value.error());
-  const EpochMillis now = *now_value;
-  PlanOptions plan_options;
-  plan_options.now = now;
-  plan_options.price_per_gb_month = options.price_per_gb_month;
-  plan_options.repository_globs = options.repository_globs;
-  auto protections = load_protections(options.protection, plan_options);
-  if (!protections.ok()) return report_error(name, protections.error());
+  auto setup = plan_setup(options.flags);
+  if (!setup.ok()) return report_error(name, setup.error());
+  const PlanOptions& plan_options = setup->plan;
+  const EpochMillis now = plan_options.now;
   auto opened = open_ecr_fleet(options.ecr);
   if (!opened.ok()) return report_error(name, opened.error());
 
   Preview preview;
   for (const auto& registry : *opened)
     preview_registry(registry, plan_options, options, preview, opened->size() > 1);
-  const bool json = options.output.empty() ? !stdout_is_terminal() : options.output == "json";
+  const bool json = json_output(options.flags);
   if (json) {
     render_json(preview, *opened, options, now);
   } else {
@@ -221,23 +210,8 @@ int run_preview(const PreviewOptions& options) {
 void setup_policy_preview(CLI::App& sub, RunFunction& run) {
   auto options = std::make_shared<PreviewOptions>();
   add_ecr_fleet_options(sub, options->ecr);
-  add_protection_options(sub, options->protection);
-  sub.add_option("--repository-name", options->repository_globs,
-                 "Repository name or glob ('*', '?'), repeatable");
+  add_plan_flags(sub, options->flags, PlanCommand::preview);
   sub.add_flag("--all", options->all, "Every repository (instead of --repository-name)");
-  sub.add_option("--now", options->now,
-                 "Evaluate as of this time (ISO 8601 or epoch seconds); default: now");
-  sub.add_option("--output", options->output,
-                 "table or json (default: table on a terminal, json otherwise)")
-      ->check(CLI::IsMember({"table", "json"}));
-  sub.add_option("--price-per-gb-month", options->price_per_gb_month,
-                 "Standard storage price in dollars per GB-month (default 0.10)")
-      ->check(CLI::NonNegativeNumber);
-  sub.add_option("--max-rows", options->max_rows,
-                 "Table: changed images listed per repository (0: all)");
-  sub.add_option("--concurrency", options->concurrency, "Repositories worked on at once")
-      ->check(CLI::Range(1, 64));
-  sub.add_flag("--quiet,-q", options->quiet, "Table: totals only");
   sub.callback([&run, options] { run = [options] { return run_preview(*options); }; });
 }
 

@@ -1,0 +1,58 @@
+#include "cli/plan_flags.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "cli/cli_support.hpp"
+
+namespace regsweep::cli {
+
+void add_plan_flags(CLI::App& sub, PlanFlags& flags, PlanCommand command) {
+  add_protection_options(sub, flags.protection);
+  sub.add_option("--now", flags.now,
+                 "Evaluate as of this time (ISO 8601 or epoch seconds); default: now");
+  sub.add_option("--repository-name", flags.repository_globs,
+                 "Only repositories matching this glob ('*', '?'); repeatable");
+  if (command == PlanCommand::apply) flags.output = "table";
+  sub.add_option("--output", flags.output,
+                 command == PlanCommand::apply
+                     ? "table (default) or json"
+                     : "table or json (default: table on a terminal, json otherwise)")
+      ->check(CLI::IsMember({"table", "json"}));
+  sub.add_option("--price-per-gb-month", flags.price_per_gb_month,
+                 "Standard storage price in dollars per GB-month (default 0.10)")
+      ->check(CLI::NonNegativeNumber);
+  if (command != PlanCommand::preview) {
+    sub.add_option("--archive-price-per-gb-month", flags.archive_price_per_gb_month,
+                   "Archive storage price; transitions save the difference (default: same as "
+                   "standard, no saving)")
+        ->check(CLI::NonNegativeNumber);
+  }
+  sub.add_option("--max-rows", flags.max_rows,
+                 "Table: changed images listed per repository (0: all)");
+  sub.add_option("--concurrency", flags.concurrency,
+                 "Repositories listed and worked on at once per registry (default 4)")
+      ->check(CLI::Range(1, 64));
+  sub.add_flag("--quiet,-q", flags.quiet,
+               command == PlanCommand::apply ? "Totals and problems only; no progress line"
+                                             : "Table: totals only; no notes on stderr");
+}
+
+Result<PlanSetup> plan_setup(const PlanFlags& flags) {
+  const auto now = now_option(flags.now);
+  if (!now.ok()) return now.error();
+  PlanSetup setup;
+  setup.plan.now = *now;
+  setup.plan.price_per_gb_month = flags.price_per_gb_month;
+  setup.plan.archive_price_per_gb_month = flags.archive_price_per_gb_month;
+  setup.plan.repository_globs = flags.repository_globs;
+  auto protections = load_protections(flags.protection, setup.plan);
+  if (!protections.ok()) return protections.error();
+  setup.protections = *protections;
+  return setup;
+}
+
+bool json_output(const PlanFlags& flags) {
+  return flags.output.empty() ? !stdout_is_terminal() : flags.output == "json";
+}
+
+}  // namespace regsweep::cli

@@ -1,0 +1,52 @@
+// The flags `plan`, `apply` and `policy preview` share — when (--now), which repositories
+// (--repository-name), prices, how many at once (--concurrency), how to show (--output,
+// --max-rows, --quiet) and the protections — declared once, so their names, help and checks
+// cannot drift apart, and turned into PlanOptions in one place.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/protection_options.hpp"
+#include "plan/plan.hpp"
+#include "util/result.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace regsweep::cli {
+
+struct PlanFlags {
+  std::string now;  // empty: the clock
+  std::vector<std::string> repository_globs;
+  std::string output;  // table | json; empty: table on a terminal, json otherwise
+  double price_per_gb_month = 0.10;
+  double archive_price_per_gb_month = -1.0;  // < 0: the standard price
+  std::size_t max_rows = 0;
+  int concurrency = 4;
+  bool quiet = false;
+  ProtectionFlags protection;
+};
+
+enum class PlanCommand { plan, apply, preview };
+
+// Adds the shared flags to `sub`; `command` picks the few that differ (apply's output is a table
+// unless asked otherwise; preview has no archive price: it plans with each repository's own
+// policy and prices archive like standard).
+void add_plan_flags(CLI::App& sub, PlanFlags& flags, PlanCommand command);
+
+// The plan options the flags describe: now, prices, repository globs and the protections, whose
+// in-use data the returned `protections` owns (keep it alive as long as the plan).
+struct PlanSetup {
+  PlanOptions plan;
+  std::shared_ptr<LoadedProtections> protections;
+};
+Result<PlanSetup> plan_setup(const PlanFlags& flags);
+
+// --output json, or no --output and stdout is not a terminal.
+bool json_output(const PlanFlags& flags);
+
+}  // namespace regsweep::cli
