@@ -62,13 +62,7 @@ int run_apply(const ApplyCommandOptions& options) {
   auto opened = open_fleet_source(options.source);
   if (!opened.ok()) return report_error("apply", opened.error());
 
-  FlowOptions flow;
-  flow.command = "apply";
-  flow.plan = setup->plan;
-  flow.concurrency = flags.concurrency;
-  flow.json = json_output(flags);
-  flow.max_rows = flags.max_rows;
-  flow.quiet = flags.quiet;
+  FlowOptions flow = flow_options("apply", flags, *setup);
   flow.yes = options.yes;
   flow.ask = true;
   flow.journal = options.journal;

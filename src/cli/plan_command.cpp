@@ -40,13 +40,7 @@ int run_plan(const PlanCommandOptions& options) {
   auto opened = open_fleet_source(options.source);
   if (!opened.ok()) return report_error("plan", opened.error());
 
-  FlowOptions flow;
-  flow.command = "plan";
-  flow.plan = setup->plan;
-  flow.concurrency = flags.concurrency;
-  flow.json = json_output(flags);
-  flow.max_rows = flags.max_rows;
-  flow.quiet = flags.quiet;
+  FlowOptions flow = flow_options("plan", flags, *setup);
   flow.save_plan = options.save_plan;
   const FlowResult result = run_plan_flow(*opened, *policy, flow);
   if (!flags.quiet) report_unresolved(setup->protections, "plan");

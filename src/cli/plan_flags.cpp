@@ -55,4 +55,16 @@ bool json_output(const PlanFlags& flags) {
   return flags.output.empty() ? !stdout_is_terminal() : flags.output == "json";
 }
 
+FlowOptions flow_options(const std::string& command, const PlanFlags& flags,
+                         const PlanSetup& setup) {
+  FlowOptions flow;
+  flow.command = command;
+  flow.plan = setup.plan;
+  flow.concurrency = flags.concurrency;
+  flow.json = json_output(flags);
+  flow.max_rows = flags.max_rows;
+  flow.quiet = flags.quiet;
+  return flow;
+}
+
 }  // namespace regsweep::cli

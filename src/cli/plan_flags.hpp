@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/apply_flow.hpp"
 #include "cli/protection_options.hpp"
 #include "plan/plan.hpp"
 #include "util/result.hpp"
@@ -48,5 +49,10 @@ Result<PlanSetup> plan_setup(const PlanFlags& flags);
 
 // --output json, or no --output and stdout is not a terminal.
 bool json_output(const PlanFlags& flags);
+
+// The options of the plan/apply flow (cli/apply_flow) the flags and their setup describe; the
+// command adds its own (save_plan, yes, journal).
+FlowOptions flow_options(const std::string& command, const PlanFlags& flags,
+                         const PlanSetup& setup);
 
 }  // namespace regsweep::cli
