@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <ostream>
+
 #include "registry/snapshot/snapshot_registry.hpp"
 #include "registry/snapshot/snapshot_writer.hpp"
 
@@ -82,6 +85,21 @@ struct BadCase {
   const char* json;
   const char* expected;  // substring of the message
 };
+
+// Names each case (in test names and CTest) by its expected message, as a stable slug:
+// "imagePushedAt_is_missing" rather than the bytes of two pointers.
+void PrintTo(const BadCase& c, std::ostream* os) {
+  std::string slug;
+  for (const char* p = c.expected; *p != '\0' && slug.size() < 48; ++p) {
+    const bool word = std::isalnum(static_cast<unsigned char>(*p)) != 0;
+    if (word) {
+      slug += *p;
+    } else if (!slug.empty() && slug.back() != '_') {
+      slug += '_';
+    }
+  }
+  *os << slug;
+}
 
 class SnapshotReaderErrors : public ::testing::TestWithParam<BadCase> {};
 
