@@ -177,9 +177,14 @@ int run_run(const RunCommandOptions& options) {
   const auto now_value = now_option(options.now);
   if (!now_value.ok()) return report_error("run", now_value.error());
   const EpochMillis now = *now_value;
+  if (options.check) {
+    std::cout << options.config_path << ": valid, " << config->targets.size() << " targets\n";
+    return k_exit_ok;
+  }
   // The in-use files and keep files of every apply target are read now: one that cannot be read
-  // or parsed makes the run invalid before anything is contacted (never delete without the
-  // protection that was asked for).
+  // or parsed stops the run before anything is contacted (never delete without the protection
+  // that was asked for). --check does not read them: they are often written just before the run
+  // (an in-use scan in an init container), so a config is checked on its own.
   std::vector<PreparedProtections> prepared(config->targets.size());
   for (std::size_t i = 0; i < config->targets.size(); ++i) {
     const RunTarget& target = config->targets[i];
@@ -193,10 +198,6 @@ int run_run(const RunCommandOptions& options) {
       return k_exit_usage;
     }
     prepared[i].loaded = *loaded;
-  }
-  if (options.check) {
-    std::cout << options.config_path << ": valid, " << config->targets.size() << " targets\n";
-    return k_exit_ok;
   }
 
   std::vector<TargetSummary> summaries;
