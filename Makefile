@@ -8,7 +8,7 @@ FUZZ_SECONDS ?= 20
 
 APT_PACKAGES := cmake g++ make pkg-config git python3 clang clang-format libclang-rt-14-dev \
   nlohmann-json3-dev libcli11-dev libfmt-dev libsimdjson-dev libgtest-dev libgmock-dev \
-  libbenchmark-dev libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libyaml-cpp-dev awscli
+  libbenchmark-dev libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libyaml-cpp-dev awscli openssl
 
 .PHONY: all deps build demo test unit e2e bench lint format asan fuzz clean
 

@@ -1,14 +1,10 @@
 // credential_process (ecr-api.md §7.3): run without a shell, JSON on stdout, stderr passed through.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+// Run by run_process (util/subprocess.hpp): stdin from /dev/null, no time limit (the SDKs set
+// none), at most 1 MiB of output.
 #include <nlohmann/json.hpp>
 
 #include "aws/credential_sources.hpp"
-
-extern char** environ;
+#include "util/subprocess.hpp"
 
 namespace regsweep {
 
@@ -60,38 +56,22 @@ Result<AwsCredentials> process_credentials(const std::string& command, const std
   const std::string what = "aws credentials: " + source + ": credential_process";
   auto words = split_command(command);
   if (!words) return make_error(ErrorCode::invalid_input, what + ": " + words.error().message);
-  std::vector<char*> argv;
-  for (auto& w : *words) argv.push_back(w.data());
-  argv.push_back(nullptr);
-  int pipe_fds[2];
-  if (::pipe(pipe_fds) != 0) return make_error(ErrorCode::internal, what + ": pipe() failed");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
-  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
-  posix_spawn_file_actions_addclose(&actions, pipe_fds[1]);
-  pid_t pid = -1;
-  const int spawn_error = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(pipe_fds[1]);
-  if (spawn_error != 0) {
-    ::close(pipe_fds[0]);
-    return make_error(ErrorCode::unauthorized,
-                      what + ": cannot run '" + (*words)[0] + "'; fix: check the command and PATH");
+  ProcessOptions options;
+  options.argv = std::move(*words);
+  options.timeout = std::chrono::milliseconds(0);
+  options.max_output = std::size_t{1} << 20;
+  auto outcome = run_process(options);
+  if (!outcome) {
+    return make_error(ErrorCode::unauthorized, what + ": cannot run '" + options.argv[0] +
+                                                   "'; fix: check the command and PATH");
   }
-  std::string output;
-  char buffer[4096];
-  ssize_t n;
-  while ((n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0)  // drain all, keep the first MiB
-    if (output.size() < (1u << 20)) output.append(buffer, static_cast<std::size_t>(n));
-  ::close(pipe_fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    return make_error(ErrorCode::unauthorized,
-                      what + ": '" + (*words)[0] + "' failed (exit status " +
-                          std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
-                          "); fix: run it by hand to see its error");
+  if (!outcome->succeeded())
+    return make_error(
+        ErrorCode::unauthorized,
+        what + ": '" + options.argv[0] + "' failed (exit status " +
+            std::to_string(outcome->end == ProcessEnd::exited ? outcome->exit_status : -1) +
+            "); fix: run it by hand to see its error");
+  const std::string& output = outcome->output;
   // The output holds the secret: describe problems, never quote it.
   const auto j = nlohmann::json::parse(output, nullptr, false);
   if (!j.is_object())

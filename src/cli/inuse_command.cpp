@@ -1,11 +1,14 @@
 // regsweep inuse scan: collects the images in use from Kubernetes workload JSON, keep files,
 // in-use commands, ECS and Lambda (one account and region per run), a Kubernetes API server through
-// a kubeconfig (--kubeconfig, --context) and earlier saved sets, merges them, and writes one in-use
-// file (docs/inuse.md) for `plan`/`apply` to protect. Any source that fails fails the scan (exit 1;
-// 2 for bad input): a partial in-use set must never be saved as if complete.
+// a kubeconfig (--kubeconfig, --context; token, tokenFile or exec plugin users), the cluster
+// regsweep runs in (--in-cluster: the pod's service account) and earlier saved sets, merges them,
+// and writes one in-use file (docs/inuse.md) for `plan`/`apply` to protect. Any source that fails
+// fails the scan (exit 1; 2 for bad input): a partial in-use set must never be saved as if
+// complete.
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -17,6 +20,7 @@
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "inuse/in_use_file.hpp"
+#include "inuse/kube_in_cluster.hpp"
 #include "inuse/kubernetes_api.hpp"
 #include "inuse/source.hpp"
 
@@ -38,6 +42,7 @@ struct InUseScanOptions {
   std::string output;
   std::vector<std::string> kubeconfigs;
   std::string kube_context;
+  bool in_cluster = false;
 };
 
 // The cluster of a kubeconfig's context, read through its API server.
@@ -48,6 +53,17 @@ Result<std::unique_ptr<InUseSource>> open_kubernetes_api(const std::string& path
   const auto slash = path.rfind('/');
   const std::string base = slash == std::string::npos ? "." : path.substr(0, slash);
   auto access = parse_kubeconfig(*text, path, context, base);
+  if (!access) return access.error();
+  auto http = make_kubernetes_http(*access);
+  if (!http) return http.error();
+  return make_kubernetes_api_source(std::move(access).value(), std::move(http).value());
+}
+
+// The cluster this pod runs in, through its service account.
+Result<std::unique_ptr<InUseSource>> open_in_cluster() {
+  auto access =
+      in_cluster_access(std::getenv("KUBERNETES_SERVICE_HOST"),
+                        std::getenv("KUBERNETES_SERVICE_PORT"), k_service_account_directory);
   if (!access) return access.error();
   auto http = make_kubernetes_http(*access);
   if (!http) return http.error();
@@ -143,6 +159,11 @@ int run_inuse_scan(const InUseScanOptions& options) {
     if (!api) return report_error("inuse scan", api.error());
     sources.push_back(std::move(*api));
   }
+  if (options.in_cluster) {
+    auto api = open_in_cluster();
+    if (!api) return report_error("inuse scan", api.error());
+    sources.push_back(std::move(*api));
+  }
   if (options.lambda) {
     auto lambda = open_lambda(options);
     if (!lambda) return report_error("inuse scan", lambda.error());
@@ -156,8 +177,8 @@ int run_inuse_scan(const InUseScanOptions& options) {
   if (sources.empty() && options.saved_sets.empty()) {
     return report_error("inuse scan",
                         make_error(ErrorCode::invalid_input,
-                                   "no source; give --kubernetes-json, --kubeconfig, --keep-file, "
-                                   "--in-use-command, --ecs, --lambda or --in-use"));
+                                   "no source; give --kubernetes-json, --kubeconfig, --in-cluster, "
+                                   "--keep-file, --in-use-command, --ecs, --lambda or --in-use"));
   }
   InUseSet merged;
   for (const auto& path : options.saved_sets) {
@@ -192,9 +213,12 @@ void setup_inuse_scan(CLI::App& sub, RunFunction& run) {
                  "pods,deployments,statefulsets,daemonsets,jobs,cronjobs,replicasets -A -o "
                  "json` ('-' for stdin); repeatable");
   sub.add_option("--kubeconfig", options->kubeconfigs,
-                 "Read the workloads from this kubeconfig's cluster (token auth); repeatable");
+                 "Read the workloads from this kubeconfig's cluster (token, tokenFile or exec "
+                 "plugin users, e.g. EKS's aws eks get-token); repeatable");
   sub.add_option("--context", options->kube_context,
                  "With --kubeconfig: this context instead of current-context");
+  sub.add_flag("--in-cluster", options->in_cluster,
+               "Read the workloads of the cluster regsweep runs in (a pod's service account)");
   sub.add_option("--keep-file", options->keep_files,
                  "Image URIs, tags or digests to keep, one per line ('#' comments); repeatable");
   sub.add_option("--in-use-command", options->commands,

@@ -1,6 +1,7 @@
 // kubeconfig -> KubeAccess, and the paginated workload lists (see kubernetes_api.hpp).
 #include "inuse/kubernetes_api.hpp"
 #include "aws/sigv4.hpp"
+#include "util/base64.hpp"
 
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
@@ -17,26 +18,6 @@ namespace {
 
 Error kube_error(const std::string& name, const std::string& problem, const std::string& fix) {
   return make_error(ErrorCode::invalid_input, name + ": " + problem + "; " + fix);
-}
-
-Result<std::string> base64_decode(const std::string& text) {
-  static const std::string k_alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned value = 0;
-  int bits = 0;
-  for (const char c : text) {
-    if (c == '=' || c == '\n' || c == '\r' || c == ' ') continue;
-    const auto at = k_alphabet.find(c);
-    if (at == std::string::npos) return make_error(ErrorCode::invalid_input, "not base64");
-    value = (value << 6) | static_cast<unsigned>(at);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((value >> bits) & 0xff);
-    }
-  }
-  return out;
 }
 
 Result<std::string> read_file(const std::string& path, const std::string& what) {
@@ -70,12 +51,65 @@ std::string resolve(const std::string& path, const std::string& base) {
   return path.empty() || path.front() == '/' || base.empty() ? path : base + "/" + path;
 }
 
+// A user's `exec:` section. Only its shape is checked here; nothing runs.
+Result<KubeExecConfig> parse_exec(const YAML::Node& exec, const std::string& where,
+                                  const std::string& base_directory) {
+  KubeExecConfig config;
+  config.where = where;
+  const auto error = [&](const std::string& field, const std::string& problem,
+                         const std::string& fix) {
+    return make_error(ErrorCode::invalid_input, where + field + ": " + problem + "; " + fix);
+  };
+  if (!exec.IsMap()) return error("", "not a map", "fix the kubeconfig");
+  config.command = text_of(exec, "command");
+  if (config.command.empty()) return error(".command", "missing", "fix the kubeconfig");
+  // kubectl resolves a command with a '/' in it against the kubeconfig's directory; a bare
+  // name is looked up in PATH.
+  if (config.command.find('/') != std::string::npos)
+    config.command = resolve(config.command, base_directory);
+  config.api_version = text_of(exec, "apiVersion");
+  if (config.api_version != k_exec_api_v1 && config.api_version != k_exec_api_v1beta1) {
+    return error(".apiVersion",
+                 config.api_version.empty() ? "missing" : "'" + config.api_version + "' unknown",
+                 "use " + std::string(k_exec_api_v1) + " or " + std::string(k_exec_api_v1beta1));
+  }
+  if (const auto args = exec["args"]; args && !args.IsNull()) {
+    if (!args.IsSequence()) return error(".args", "not a list", "fix the kubeconfig");
+    for (const auto& arg : args) {
+      if (!arg.IsScalar()) return error(".args", "an entry is not a string", "fix the kubeconfig");
+      config.args.push_back(arg.as<std::string>());
+    }
+  }
+  if (const auto env = exec["env"]; env && !env.IsNull()) {
+    if (!env.IsSequence()) return error(".env", "not a list", "fix the kubeconfig");
+    for (const auto& entry : env) {
+      const std::string name = text_of(entry, "name");
+      if (name.empty() || name.find('=') != std::string::npos)
+        return error(".env", "an entry has no valid name", "give each entry a name and a value");
+      config.env.emplace_back(name, text_of(entry, "value"));
+    }
+  }
+  if (text_of(exec, "interactiveMode") == "Always") {
+    return error(".interactiveMode", "Always needs a terminal, and regsweep runs without one",
+                 "use IfAvailable or Never with a plugin that can get a token on its own");
+  }
+  config.install_hint = text_of(exec, "installHint");
+  config.provide_cluster_info = text_of(exec, "provideClusterInfo") == "true";
+  return config;
+}
+
 class KubernetesApiSource final : public InUseSource {
  public:
   KubernetesApiSource(KubeAccess access, std::shared_ptr<HttpClient> http, int page_size)
       : m_access(std::move(access)), m_http(std::move(http)), m_page_size(page_size) {}
 
   Result<InUseSet> collect() override {
+    if (m_access.exec) {
+      auto token =
+          run_exec_plugin(*m_access.exec, KubeExecCluster{m_access.server, m_access.ca_pem});
+      if (!token) return token.error();
+      m_access.token = std::move(*token);
+    }
     InUseSet all;
     for (const auto& path : kubernetes_workload_paths()) {
       std::string continue_token;
@@ -204,13 +238,13 @@ Result<KubeAccess> parse_kubeconfig(std::string_view yaml, const std::string& na
     }
     const YAML::Node user = named(doc["users"], user_name, "user");
     if (user && user.IsMap()) {
-      if (user["exec"] || user["auth-provider"] || user["client-certificate"] ||
-          user["client-certificate-data"] || user["username"]) {
-        return kube_error(
-            name,
-            "users." + user_name + ": only token and tokenFile credentials are supported here",
-            "run `kubectl get pods,deployments,statefulsets,daemonsets,jobs,cronjobs,"
-            "replicasets -A -o json > k8s.json` and pass --kubernetes-json k8s.json");
+      if (user["auth-provider"] || user["client-certificate"] || user["client-certificate-data"] ||
+          user["username"]) {
+        return kube_error(name,
+                          "users." + user_name +
+                              ": only token, tokenFile and exec credentials are supported here",
+                          "run `kubectl get pods,deployments,statefulsets,daemonsets,jobs,cronjobs,"
+                          "replicasets -A -o json > k8s.json` and pass --kubernetes-json k8s.json");
       }
       if (const auto token = text_of(user, "token"); !token.empty()) {
         access.token = Secret(token);
@@ -220,6 +254,11 @@ Result<KubeAccess> parse_kubeconfig(std::string_view yaml, const std::string& na
         std::string value = *token_text;
         while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
         access.token = Secret(value);
+      } else if (user["exec"]) {
+        auto exec =
+            parse_exec(user["exec"], name + ": users." + user_name + ".exec", base_directory);
+        if (!exec) return exec.error();
+        access.exec = std::move(*exec);
       }
     }
     return access;

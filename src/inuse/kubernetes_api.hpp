@@ -3,17 +3,22 @@
 // across namespaces with pagination (`limit` + `continue`) and fed to parse_kubernetes_json, so the
 // API path and the `kubectl get -o json` path see images the same way.
 //
-// Supported credentials: `token`, `tokenFile`. Client certificates and exec/auth-provider plugins
-// are refused with a message saying to use `kubectl get ... -o json` instead (fail closed: a scan
-// that cannot authenticate must not look like an empty cluster). The token is a Secret: it never
-// reaches messages. `insecure-skip-tls-verify` is refused as well.
+// Supported credentials: `token`, `tokenFile` and `exec` plugins (kube_exec.hpp; EKS's
+// `aws eks get-token`), and the in-cluster service account (kube_in_cluster.hpp). Client
+// certificates, auth-provider and basic auth are refused with a message saying to use
+// `kubectl get ... -o json` instead (fail closed: a scan that cannot authenticate must not look
+// like an empty cluster). The token is a Secret: it never reaches messages.
+// `insecure-skip-tls-verify` is refused as well. Parsing a kubeconfig never runs its plugin; the
+// source runs it when it collects.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "http/http_client.hpp"
+#include "inuse/kube_exec.hpp"
 #include "inuse/source.hpp"
 #include "util/secret.hpp"
 
@@ -25,17 +30,21 @@ struct KubeAccess {
   std::string ca_pem;   // certificate-authority-data decoded, or the certificate-authority file's
   std::string ca_file;  // certificate-authority path (when given as a path)
   Secret token;
+  // The user's exec plugin, when it has one and no token: run by the source to get the token.
+  std::optional<KubeExecConfig> exec;
 };
 
 // Parses a kubeconfig (YAML). `context` empty: current-context. `name` labels errors; relative
-// file paths in it are resolved against `base_directory`.
+// file paths in it (and an exec command with a '/' in it, as kubectl does) are resolved against
+// `base_directory`.
 Result<KubeAccess> parse_kubeconfig(std::string_view yaml, const std::string& name,
                                     const std::string& context, const std::string& base_directory);
 
 // The workload kinds read, as API paths across all namespaces.
 const std::vector<std::string>& kubernetes_workload_paths();
 
-// `http` must trust access' CA (see make_kubernetes_http). Every list call must succeed.
+// `http` must trust access' CA (see make_kubernetes_http). Every list call must succeed. With
+// access.exec, the plugin runs first, once per collect().
 std::unique_ptr<InUseSource> make_kubernetes_api_source(KubeAccess access,
                                                         std::shared_ptr<HttpClient> http,
                                                         int page_size = 500);

@@ -4,6 +4,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 namespace regsweep {
@@ -52,7 +57,8 @@ TEST(Kubeconfig, CurrentContextGivesServerCaAndToken) {
 TEST(Kubeconfig, UnsupportedCredentialsAndUnknownContextsFailWithoutLeakingTheToken) {
   auto dev = parse_kubeconfig(k_kubeconfig, "kc", "dev", "/home/u/.kube");
   ASSERT_FALSE(dev.ok());
-  EXPECT_THAT(dev.error().message, HasSubstr("users.dev-user: only token and tokenFile"));
+  EXPECT_THAT(dev.error().message,
+              HasSubstr("users.dev-user: only token, tokenFile and exec credentials"));
   EXPECT_THAT(dev.error().message, HasSubstr("--kubernetes-json"));
   auto missing = parse_kubeconfig(k_kubeconfig, "kc", "nope", "");
   ASSERT_FALSE(missing.ok());
@@ -66,6 +72,83 @@ TEST(Kubeconfig, UnsupportedCredentialsAndUnknownContextsFailWithoutLeakingTheTo
   EXPECT_THAT(refused.error().message, HasSubstr("insecure-skip-tls-verify"));
   EXPECT_FALSE(parse_kubeconfig("[1, 2", "kc", "", "").ok());
   EXPECT_FALSE(parse_kubeconfig("just text", "kc", "", "").ok());
+}
+
+std::string exec_kubeconfig(const std::string& exec) {
+  return R"(
+current-context: eks
+clusters:
+- name: c
+  cluster: {server: "https://k"}
+users:
+- name: u
+  user:
+    exec:
+)" + exec +
+         R"(
+contexts:
+- name: eks
+  context: {cluster: c, user: u}
+)";
+}
+
+TEST(Kubeconfig, ExecUsersAreReadNotRun) {
+  auto access = parse_kubeconfig(exec_kubeconfig(R"(
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: aws
+      args: [--region, eu-west-1, eks, get-token, --cluster-name, prod]
+      env:
+      - {name: AWS_PROFILE, value: prod}
+      installHint: install the AWS CLI
+      provideClusterInfo: true)"),
+                                 "kc", "", "/home/u/.kube");
+  ASSERT_TRUE(access.ok()) << access.error().message;
+  ASSERT_TRUE(access->exec.has_value());
+  EXPECT_TRUE(access->token.empty());
+  const auto& exec = *access->exec;
+  EXPECT_EQ(exec.where, "kc: users.u.exec");
+  EXPECT_EQ(exec.command, "aws");  // a bare name: PATH
+  EXPECT_EQ(exec.api_version, "client.authentication.k8s.io/v1beta1");
+  EXPECT_EQ(exec.args, (std::vector<std::string>{"--region", "eu-west-1", "eks", "get-token",
+                                                 "--cluster-name", "prod"}));
+  ASSERT_EQ(exec.env.size(), 1u);
+  EXPECT_EQ(exec.env[0], (std::pair<std::string, std::string>{"AWS_PROFILE", "prod"}));
+  EXPECT_EQ(exec.install_hint, "install the AWS CLI");
+  EXPECT_TRUE(exec.provide_cluster_info);
+
+  // A path with a '/' is relative to the kubeconfig's directory, as in kubectl.
+  access = parse_kubeconfig(exec_kubeconfig(R"(
+      apiVersion: client.authentication.k8s.io/v1
+      interactiveMode: Never
+      command: bin/get-token)"),
+                            "kc", "", "/home/u/.kube");
+  ASSERT_TRUE(access.ok()) << access.error().message;
+  EXPECT_EQ(access->exec->command, "/home/u/.kube/bin/get-token");
+}
+
+TEST(Kubeconfig, BadExecSectionsAreRefused) {
+  struct Case {
+    std::string exec;
+    std::string message_part;
+  };
+  const Case cases[] = {
+      {"      command: aws", "kc: users.u.exec.apiVersion: missing; use client.authentication"},
+      {"      {apiVersion: client.authentication.k8s.io/v1alpha1, command: aws}",
+       "apiVersion: 'client.authentication.k8s.io/v1alpha1' unknown"},
+      {"      {apiVersion: client.authentication.k8s.io/v1}", "users.u.exec.command: missing"},
+      {"      {apiVersion: client.authentication.k8s.io/v1, command: aws, args: x}",
+       "exec.args: not a list"},
+      {"      {apiVersion: client.authentication.k8s.io/v1, command: aws, env: [{value: v}]}",
+       "exec.env: an entry has no valid name"},
+      {"      {apiVersion: client.authentication.k8s.io/v1, command: x, interactiveMode: Always}",
+       "exec.interactiveMode: Always needs a terminal"},
+  };
+  for (const auto& c : cases) {
+    auto access = parse_kubeconfig(exec_kubeconfig(c.exec), "kc", "", "/d");
+    ASSERT_FALSE(access.ok()) << c.exec;
+    EXPECT_THAT(access.error().message, HasSubstr(c.message_part));
+    EXPECT_EQ(access.error().code, ErrorCode::invalid_input);
+  }
 }
 
 // Serves each path's pages in order; records the requests.
@@ -137,6 +220,39 @@ TEST(KubernetesApi, AnyFailedListFailsTheScan) {
   api->pages["/apis/apps/v1/deployments"] = {"not json"};
   auto bad = make_kubernetes_api_source(access, api)->collect();
   EXPECT_FALSE(bad.ok());
+}
+
+TEST(KubernetesApi, RunsTheExecPluginAndSendsItsToken) {
+  std::string pattern = (std::filesystem::temp_directory_path() / "rs-kube-api-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+  const std::string plugin = pattern + "/plugin";
+  std::ofstream(plugin) << "#!/bin/sh\necho '{\"apiVersion\": "
+                           "\"client.authentication.k8s.io/v1\", \"kind\": \"ExecCredential\", "
+                           "\"status\": {\"token\": \"from-plugin\"}}'\n";
+  ::chmod(plugin.c_str(), 0755);
+  auto access = parse_kubeconfig(exec_kubeconfig(R"(
+      apiVersion: client.authentication.k8s.io/v1
+      command: ./plugin)"),
+                                 "kc", "", pattern);
+  ASSERT_TRUE(access.ok()) << access.error().message;
+  auto api = std::make_shared<FakeApi>();
+  auto set = make_kubernetes_api_source(*access, api)->collect();
+  std::filesystem::remove_all(pattern);
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  ASSERT_FALSE(api->requests.empty());
+  for (const auto& request : api->requests) {
+    bool bearer = false;
+    for (const auto& [name, value] : request.headers) bearer |= value == "Bearer from-plugin";
+    EXPECT_TRUE(bearer) << request.url;
+  }
+
+  // A failing plugin fails the scan before any request.
+  access->exec->command = pattern + "/gone";
+  api->requests.clear();
+  set = make_kubernetes_api_source(*access, api)->collect();
+  ASSERT_FALSE(set.ok());
+  EXPECT_THAT(set.error().message, HasSubstr("command not found"));
+  EXPECT_TRUE(api->requests.empty());
 }
 
 }  // namespace

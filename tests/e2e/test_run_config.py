@@ -428,3 +428,34 @@ class EmulatorStsTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ExampleConfigsTest(unittest.TestCase):
+    """The configs shipped in examples/ are valid as they are: the organisation example and the
+    Kubernetes CronJob's ConfigMap (its config and policy written out as the pod would see them)."""
+
+    def check(self, config):
+        result = subprocess.run([REGSWEEP, "run", "--config", str(config), "--check"], capture_output=True,
+                                text=True, timeout=60, stdin=subprocess.DEVNULL)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("valid", result.stdout)
+
+    def test_examples_pass_check(self):
+        source = pathlib.Path(os.environ.get("REGSWEEP_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2]))
+        self.check(source / "examples" / "regsweep.yaml")
+        try:
+            import yaml
+        except ImportError:
+            self.fail("PyYAML is needed to read examples/kubernetes/cronjob.yaml (it comes with moto)")
+        documents = list(yaml.safe_load_all((source / "examples" / "kubernetes" / "cronjob.yaml").read_text()))
+        config_map = next(d for d in documents if d["kind"] == "ConfigMap")
+        cron_job = next(d for d in documents if d["kind"] == "CronJob")
+        mounted = pathlib.Path(tempfile.mkdtemp(prefix="regsweep-example-"))
+        for name, text in config_map["data"].items():
+            (mounted / name).write_text(text)
+        self.check(mounted / "regsweep.yaml")
+        # The init container writes the in-use file the run's protections read.
+        pod = cron_job["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+        scan_args = pod["initContainers"][0]["args"]
+        in_use = yaml.safe_load(config_map["data"]["regsweep.yaml"])["settings"]["protections"]["in_use"]
+        self.assertEqual(scan_args[scan_args.index("-o") + 1], in_use[0])
