@@ -19,6 +19,7 @@
 #include "aws/session.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
+#include "cli/kubernetes_sources.hpp"
 #include "inuse/in_use_file.hpp"
 #include "inuse/kube_in_cluster.hpp"
 #include "inuse/kubernetes_api.hpp"
@@ -44,31 +45,6 @@ struct InUseScanOptions {
   std::string kube_context;
   bool in_cluster = false;
 };
-
-// The cluster of a kubeconfig's context, read through its API server.
-Result<std::unique_ptr<InUseSource>> open_kubernetes_api(const std::string& path,
-                                                         const std::string& context) {
-  auto text = read_text_file(path);
-  if (!text) return text.error();
-  const auto slash = path.rfind('/');
-  const std::string base = slash == std::string::npos ? "." : path.substr(0, slash);
-  auto access = parse_kubeconfig(*text, path, context, base);
-  if (!access) return access.error();
-  auto http = make_kubernetes_http(*access);
-  if (!http) return http.error();
-  return make_kubernetes_api_source(std::move(access).value(), std::move(http).value());
-}
-
-// The cluster this pod runs in, through its service account.
-Result<std::unique_ptr<InUseSource>> open_in_cluster() {
-  auto access =
-      in_cluster_access(std::getenv("KUBERNETES_SERVICE_HOST"),
-                        std::getenv("KUBERNETES_SERVICE_PORT"), k_service_account_directory);
-  if (!access) return access.error();
-  auto http = make_kubernetes_http(*access);
-  if (!http) return http.error();
-  return make_kubernetes_api_source(std::move(access).value(), std::move(http).value());
-}
 
 // ECS and Lambda share the session's region and credentials; their endpoint is --endpoint-url
 // when given (an emulator, moto), else <service>.<region>.<partition suffix>.
@@ -155,12 +131,12 @@ int run_inuse_scan(const InUseScanOptions& options) {
     sources.push_back(make_command_source(command, std::chrono::milliseconds(*timeout)));
   }
   for (const auto& path : options.kubeconfigs) {
-    auto api = open_kubernetes_api(path, options.kube_context);
+    auto api = open_kubeconfig_source(path, options.kube_context);
     if (!api) return report_error("inuse scan", api.error());
     sources.push_back(std::move(*api));
   }
   if (options.in_cluster) {
-    auto api = open_in_cluster();
+    auto api = open_in_cluster_source();
     if (!api) return report_error("inuse scan", api.error());
     sources.push_back(std::move(*api));
   }

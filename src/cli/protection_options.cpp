@@ -6,6 +6,7 @@
 #include <set>
 
 #include "cli/cli_support.hpp"
+#include "cli/kubernetes_sources.hpp"
 #include "inuse/in_use.hpp"
 #include "inuse/in_use_file.hpp"
 #include "inuse/source.hpp"
@@ -60,6 +61,17 @@ void add_protection_options(CLI::App& sub, ProtectionFlags& flags) {
          "--kubernetes-json", flags.kubernetes_json,
          "Keep the images of `kubectl get pods,deployments,... -A -o json` output; repeatable")
       ->group(group);
+  sub.add_option("--kubeconfig", flags.kubeconfigs,
+                 "Keep the images the workloads of this kubeconfig's cluster run (read now); "
+                 "repeatable")
+      ->group(group);
+  sub.add_option("--context", flags.kube_context,
+                 "With --kubeconfig: this context instead of current-context")
+      ->group(group);
+  sub.add_flag("--in-cluster", flags.in_cluster,
+               "Keep the images the workloads of the cluster regsweep runs in run (a pod's "
+               "service account)")
+      ->group(group);
   sub.add_option("--min-age", flags.min_age,
                  "Keep images younger than this, untagged ones included (default 1h)")
       ->group(group);
@@ -109,6 +121,20 @@ Result<std::shared_ptr<LoadedProtections>> load_protections(const ProtectionFlag
     return std::move(s).take_error();
   if (auto s = read_each(flags.kubernetes_json, parse_kubernetes_json); !s.ok())
     return std::move(s).take_error();
+
+  if (!flags.kube_context.empty() && flags.kubeconfigs.empty()) {
+    return make_error(ErrorCode::invalid_input,
+                      "--context: names a context of a kubeconfig; add --kubeconfig FILE");
+  }
+  std::vector<Result<std::unique_ptr<InUseSource>>> clusters;
+  for (const auto& path : flags.kubeconfigs)
+    clusters.push_back(open_kubeconfig_source(path, flags.kube_context));
+  if (flags.in_cluster) clusters.push_back(open_in_cluster_source());
+  for (auto& cluster : clusters) {
+    if (!cluster.ok()) return std::move(cluster).take_error();
+    auto merged = merge((*cluster)->collect());
+    if (!merged.ok()) return std::move(merged).take_error();
+  }
 
   auto loaded = std::make_shared<LoadedProtections>(std::move(set));
   if (!loaded->empty()) {

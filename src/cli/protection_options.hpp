@@ -1,5 +1,6 @@
 // The flags of regsweep's protections, shared by plan and apply (issue 6): what is in use
-// (--in-use files from `regsweep inuse scan`, --keep-file, --kubernetes-json) and the guards
+// (--in-use files from `regsweep inuse scan`, --keep-file, --kubernetes-json, and live clusters:
+// --kubeconfig [--context], --in-cluster) and the guards
 // (--min-age, --max-delete, --max-delete-percent, --allow-empty). Any in-use input that cannot be
 // read or parsed is an error: we never plan deletions without the protection the user asked for.
 #pragma once
@@ -22,6 +23,11 @@ struct ProtectionFlags {
   std::vector<std::string> in_use_files;
   std::vector<std::string> keep_files;
   std::vector<std::string> kubernetes_json;
+  // Live clusters, read when the protections are loaded: a kubeconfig's context (empty: its
+  // current-context), and the cluster regsweep runs in.
+  std::vector<std::string> kubeconfigs;
+  std::string kube_context;
+  bool in_cluster = false;
   std::string min_age = "1h";
   std::int64_t max_delete = -1;    // < 0: no limit
   double max_delete_percent = -1;  // < 0: no limit
@@ -30,7 +36,8 @@ struct ProtectionFlags {
 
 void add_protection_options(CLI::App& sub, ProtectionFlags& flags);
 
-// Reads the in-use inputs and fills plan_options.protection and plan_options.in_use_for. The
+// Reads the in-use inputs (files, then clusters) and fills plan_options.protection and
+// plan_options.in_use_for. A cluster that cannot be read is an error, like a file. The
 // returned object owns the data in_use_for points into; keep it alive as long as the plan.
 class LoadedProtections;
 Result<std::shared_ptr<LoadedProtections>> load_protections(const ProtectionFlags& flags,

@@ -153,13 +153,13 @@ class ConfigParser {
                                     ProtectionFlags base) {
     if (!node.IsMap()) {
       add(node.Mark(), path,
-          "must be a mapping of in_use, keep_files, kubernetes_json, min_age, max_delete, "
-          "max_delete_percent, allow_empty");
+          "must be a mapping of in_use, keep_files, kubernetes_json, kubeconfig, context, "
+          "in_cluster, min_age, max_delete, max_delete_percent, allow_empty");
       return base;
     }
     check_keys(node, path,
-               {"in_use", "keep_files", "kubernetes_json", "min_age", "max_delete",
-                "max_delete_percent", "allow_empty"});
+               {"in_use", "keep_files", "kubernetes_json", "kubeconfig", "context", "in_cluster",
+                "min_age", "max_delete", "max_delete_percent", "allow_empty"});
     const auto files = [&](const char* key, std::vector<std::string>& out) {
       const auto list = node[key];
       if (!list) return;
@@ -170,6 +170,21 @@ class ConfigParser {
     files("in_use", base.in_use_files);
     files("keep_files", base.keep_files);
     files("kubernetes_json", base.kubernetes_json);
+    files("kubeconfig", base.kubeconfigs);
+    if (const auto n = node["context"])
+      base.kube_context = scalar(n, path + ".context").value_or("");
+    const auto flag = [&](const char* key, bool& out) {
+      const auto n = node[key];
+      if (!n) return;
+      bool value = false;
+      if (!n.IsScalar() || !YAML::convert<bool>::decode(n, value)) {
+        add(n.Mark(), path + "." + key, "must be true or false");
+      } else {
+        out = value;
+      }
+    };
+    flag("in_cluster", base.in_cluster);
+    flag("allow_empty", base.allow_empty);
     if (const auto n = node["min_age"]) {
       if (auto value = scalar(n, path + ".min_age")) {
         if (parse_duration(*value)) {
@@ -196,14 +211,6 @@ class ConfigParser {
         add(n.Mark(), path + ".max_delete_percent", "must be a number from 0 to 100");
       } else {
         base.max_delete_percent = value;
-      }
-    }
-    if (const auto n = node["allow_empty"]) {
-      bool value = false;
-      if (!n.IsScalar() || !YAML::convert<bool>::decode(n, value)) {
-        add(n.Mark(), path + ".allow_empty", "must be true or false");
-      } else {
-        base.allow_empty = value;
       }
     }
     return base;

@@ -130,6 +130,9 @@ targets:
       keep_files: []
       max_delete: 200
       allow_empty: true
+      kubeconfig: [kube/prod.yaml]
+      context: prod
+      in_cluster: true
   - name: installer
     policy: {file: policies/standard.json}
     mode: install
@@ -151,6 +154,10 @@ targets:
   EXPECT_EQ(own.max_delete, 200);
   EXPECT_EQ(own.max_delete_percent, 50);
   EXPECT_TRUE(own.allow_empty);
+  EXPECT_EQ(own.kubeconfigs, std::vector<std::string>{"/etc/regsweep/kube/prod.yaml"});
+  EXPECT_EQ(own.kube_context, "prod");
+  EXPECT_TRUE(own.in_cluster);
+  EXPECT_FALSE(defaults.in_cluster);
 }
 
 TEST(RunConfig, BadProtectionsAreReportedWithTheirPlace) {
@@ -163,6 +170,7 @@ TEST(RunConfig, BadProtectionsAreReportedWithTheirPlace) {
       max_delete: -3
       max_delete_percent: 150
       allow_empty: maybe
+      in_cluster: sometimes
       keep: [x]
   - name: b
     policy: {file: policies/standard.json}
@@ -184,11 +192,13 @@ TEST(RunConfig, BadProtectionsAreReportedWithTheirPlace) {
             std::string::npos);
   EXPECT_NE(message.find("targets[0].protections.allow_empty: must be true or false"),
             std::string::npos);
+  EXPECT_NE(message.find("targets[0].protections.in_cluster: must be true or false"),
+            std::string::npos);
   EXPECT_NE(message.find("targets[0].protections.keep: unknown key \"keep\"; allowed here: "
                          "in_use, keep_files"),
             std::string::npos)
       << message;
-  EXPECT_NE(message.find("r.yaml:14:18: targets[1].protections: an install target deletes "
+  EXPECT_NE(message.find("r.yaml:15:18: targets[1].protections: an install target deletes "
                          "nothing"),
             std::string::npos)
       << message;

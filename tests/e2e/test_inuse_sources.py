@@ -1,7 +1,8 @@
 """E2E: `regsweep inuse scan --lambda` against moto_server (image functions, published versions,
 aliases) and `inuse scan --kubeconfig` against a local fake Kubernetes API server (pagination with
 `continue`, bearer token, every workload list). Both fail closed: a refused call fails the scan and
-writes nothing; the token never appears in the output."""
+writes nothing; the token never appears in the output. `plan --kubeconfig` protects what the
+cluster runs, and fails when the cluster cannot be read."""
 import http.server
 import json
 import os
@@ -163,6 +164,42 @@ contexts:
         bad = run("inuse", "scan", "--kubeconfig", self.kubeconfig, "-o", out)  # current-context: no cluster
         self.assertEqual(bad.returncode, 2, bad.stderr)
         self.assertIn("no cluster named 'missing'", bad.stderr)
+
+    def test_plan_and_run_keep_what_the_cluster_runs(self):
+        """--kubeconfig on plan (and `kubeconfig:` in a run config's protections) reads the cluster
+        when the plan starts; its images are kept, and a cluster that fails fails the plan."""
+        digest = lambda c: "sha256:" + c * 64
+        images = [{"imageDigest": digest("a"), "imageTags": ["v1"], "imagePushedAt": 1600000000},
+                  {"imageDigest": digest("b"), "imagePushedAt": 1600000100},
+                  {"imageDigest": digest("c"), "imageTags": ["v0"], "imagePushedAt": 1600000200},
+                  {"imageDigest": digest("d"), "imagePushedAt": 1700000000}]
+        snapshot = os.path.join(self.tmp, "snapshot.json")
+        with open(snapshot, "w") as f:
+            json.dump({"repositories": [{"repositoryName": "team/api", "imageDetails": images}]}, f)
+        policy = os.path.join(self.tmp, "policy.json")
+        with open(policy, "w") as f:
+            json.dump({"rules": [{"rulePriority": 1, "selection": {
+                "tagStatus": "any", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 30},
+                "action": {"type": "expire"}}]}, f)
+        result = run("plan", "--snapshot", snapshot, "--policy", policy, "--now", "2026-01-01T00:00:00Z",
+                     "--kubeconfig", self.kubeconfig, "--context", "test", "--output", "json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        verdicts = {i["imageDigest"]: i for i in json.loads(result.stdout)["repositories"][0]["images"]}
+        # Pod a runs team/api:v1 (image a), pod b runs image b by digest; c and d are not in use.
+        self.assertEqual(verdicts[digest("a")]["action"], "keep")
+        self.assertEqual(verdicts[digest("a")]["protection"], "in_use")
+        self.assertEqual(verdicts[digest("b")]["protection"], "in_use")
+        self.assertEqual(verdicts[digest("c")]["action"], "expire")
+        self.assertEqual(verdicts[digest("d")]["action"], "expire")
+        self.assertIn("/api/v1/pods?limit=500", [p for p, _ in FakeKubernetes.seen])
+        self.assertNotIn(TOKEN, result.stderr + result.stdout)
+
+        FakeKubernetes.status = 500
+        failed = run("plan", "--snapshot", snapshot, "--policy", policy, "--kubeconfig", self.kubeconfig,
+                     "--context", "test", "--output", "json")
+        self.assertNotEqual(failed.returncode, 0)
+        self.assertEqual(failed.stdout, "", "a plan was printed without the protection asked for")
+        self.assertIn("HTTP 500", failed.stderr)
 
 
 if __name__ == "__main__":

@@ -454,8 +454,14 @@ class ExampleConfigsTest(unittest.TestCase):
         for name, text in config_map["data"].items():
             (mounted / name).write_text(text)
         self.check(mounted / "regsweep.yaml")
-        # The init container writes the in-use file the run's protections read.
+        # The run protects what the cluster runs, with the service account the CronJob uses and
+        # the read-only role bound to it.
+        settings = yaml.safe_load(config_map["data"]["regsweep.yaml"])["settings"]
+        self.assertIs(settings["protections"]["in_cluster"], True)
         pod = cron_job["spec"]["jobTemplate"]["spec"]["template"]["spec"]
-        scan_args = pod["initContainers"][0]["args"]
-        in_use = yaml.safe_load(config_map["data"]["regsweep.yaml"])["settings"]["protections"]["in_use"]
-        self.assertEqual(scan_args[scan_args.index("-o") + 1], in_use[0])
+        binding = next(d for d in documents if d["kind"] == "ClusterRoleBinding")
+        self.assertEqual(binding["subjects"][0]["name"], pod["serviceAccountName"])
+        role = next(d for d in documents if d["kind"] == "ClusterRole")
+        listed = {r for rule in role["rules"] for r in rule["resources"] if "list" in rule["verbs"]}
+        self.assertEqual(listed, {"pods", "deployments", "statefulsets", "daemonsets", "replicasets",
+                                  "jobs", "cronjobs"})
