@@ -50,9 +50,13 @@ std::optional<std::string_view> plain_string(std::string_view token) {
 
 // The key's closing quote is found from the value's first byte, back over `" :` and spaces (the
 // colon is structural, so the last quote before it closes the key even when the key has escapes).
-simdjson::error_code field_key(od::field& field, std::string_view& key) {
+simdjson::error_code member(simdjson::simdjson_result<od::field> result, std::string_view& key,
+                            od::value& value) {
+  od::field field;
+  if (auto error = std::move(result).get(field); error != simdjson::SUCCESS) return error;
+  value = field.value();
   const char* start = field.key().raw();  // just after the opening quote
-  const char* end = field.value().raw_json_token().data();
+  const char* end = value.raw_json_token().data();
   while (end > start && is_space(end[-1])) --end;
   if (end > start && end[-1] == ':') {
     --end;
@@ -132,11 +136,9 @@ Result<Inventory> SnapshotParser::run() {
   Inventory inventory;
   bool seen_repositories = false, seen_details = false;
   for (auto field_result : root) {
-    od::field field;
-    RS_TRY_JSON(std::move(field_result).get(field), nullptr);
     std::string_view key;
-    RS_TRY_JSON(field_key(field, key), nullptr);
-    od::value value = field.value();
+    od::value value;
+    RS_TRY_JSON(member(std::move(field_result), key, value), nullptr);
     if (key == "repositories") {
       seen_repositories = true;
       push("repositories");
@@ -240,11 +242,9 @@ Status SnapshotParser::read_repository(od::value& value, Repository& out) {
   }
   bool has_name = false, has_details = false;
   for (auto field_result : object) {
-    od::field field;
-    RS_TRY_JSON(std::move(field_result).get(field), nullptr);
     std::string_view key;
-    RS_TRY_JSON(field_key(field, key), nullptr);
-    od::value item = field.value();
+    od::value item;
+    RS_TRY_JSON(member(std::move(field_result), key, item), nullptr);
     if (key == "repositoryName") {
       push("repositoryName");
       RS_TRY(read_string(item, out.name));
@@ -308,11 +308,9 @@ Status SnapshotParser::read_image(od::value& value, ImageRecord& out, Owner* own
   }
   bool has_pushed = false;
   for (auto field_result : object) {
-    od::field field;
-    RS_TRY_JSON(std::move(field_result).get(field), nullptr);
     std::string_view key;
-    RS_TRY_JSON(field_key(field, key), nullptr);
-    od::value item = field.value();
+    od::value item;
+    RS_TRY_JSON(member(std::move(field_result), key, item), nullptr);
     Status status = ok_status();
     push(key);
     if (key == "imageDigest") {
@@ -383,14 +381,13 @@ std::optional<std::vector<ByteRange>> structural_repository_ranges(
   std::vector<ByteRange> ranges;
   bool seen = false;
   for (auto field_result : root) {
-    od::field field;
     std::string_view key;
-    if (std::move(field_result).get(field) != simdjson::SUCCESS ||
-        field_key(field, key) != simdjson::SUCCESS || key == "imageDetails")
+    od::value value;
+    if (member(std::move(field_result), key, value) != simdjson::SUCCESS || key == "imageDetails")
       return std::nullopt;
     if (key != "repositories") continue;  // the iterator skips the value
     od::array array;
-    if (seen || field.value().get_array().get(array) != simdjson::SUCCESS) return std::nullopt;
+    if (seen || value.get_array().get(array) != simdjson::SUCCESS) return std::nullopt;
     seen = true;
     for (auto item_result : array) {
       od::object object;

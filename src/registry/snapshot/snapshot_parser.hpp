@@ -59,8 +59,10 @@ std::string_view type_name(od::json_type type);
 // get_string()) or is not a string.
 std::optional<std::string_view> plain_string(std::string_view token);
 
-// A member name without copying it when it has no escapes.
-simdjson::error_code field_key(od::field& field, std::string_view& key);
+// One member of an object being iterated (`for (auto result : object)`): its name, read in place
+// when it has no escapes, and its value.
+simdjson::error_code member(simdjson::simdjson_result<od::field> result, std::string_view& key,
+                            od::value& value);
 
 bool is_null(od::value& value);
 
