@@ -98,6 +98,9 @@ TEST(JournalRecord, RejectsNonRecords) {
         R"({"kind":"result","time":"2024-05-01","repository":"r","digest":"d"})",
         R"({"kind":"intent","time":"yesterday","repository":"r","digest":"d"})",
         R"({"kind":"intent","time":"","repository":"r","digest":"d"})",
+        // fuzz_journal_reader: a time whose year has five digits cannot be written back
+        R"({"kind":"intent","time":"99999999999999","repository":"r","digest":"d"})",
+        R"({"kind":"intent","time":"2024-05-01","pushedAt":"1e12","repository":"r","digest":"d"})",
         R"({"kind":"intent","time":"2024-05-01","repository":"r","digest":"d","sizeBytes":-1})"}) {
     EXPECT_FALSE(parse_journal_line(line).ok()) << line;
   }

@@ -49,7 +49,7 @@ std::optional<EpochMillis> parse_epoch_number(std::string_view text) {
   double seconds = 0;
   const auto* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, seconds);
-  if (ec != std::errc() || ptr != end || !std::isfinite(seconds)) return std::nullopt;
+  if (ec != std::errc() || ptr != end) return std::nullopt;
   return epoch_seconds_to_millis(seconds);
 }
 
@@ -108,14 +108,24 @@ std::optional<EpochMillis> parse_iso8601(std::string_view s) {
 
 }  // namespace
 
-EpochMillis epoch_seconds_to_millis(double seconds) {
-  return static_cast<EpochMillis>(std::llround(seconds * 1000.0));
+std::optional<EpochMillis> epoch_seconds_to_millis(double seconds) {
+  // Checked before rounding: llround of a value beyond 64 bits has no meaningful result.
+  const double millis = seconds * 1000.0;
+  if (!std::isfinite(millis) || millis < static_cast<double>(k_earliest_time) - 0.5 ||
+      millis > static_cast<double>(k_latest_time) + 0.5)
+    return std::nullopt;
+  const auto rounded = static_cast<EpochMillis>(std::llround(millis));
+  if (rounded < k_earliest_time || rounded > k_latest_time) return std::nullopt;
+  return rounded;
 }
 
 std::optional<EpochMillis> parse_timestamp(std::string_view text) {
   if (text.empty()) return std::nullopt;
-  if (text.size() >= 10 && text[4] == '-') return parse_iso8601(text);
-  return parse_epoch_number(text);
+  const auto t =
+      text.size() >= 10 && text[4] == '-' ? parse_iso8601(text) : parse_epoch_number(text);
+  // An offset can carry 0000-01-01 or 9999-12-31 across the edge of the four-digit years.
+  if (!t || *t < k_earliest_time || *t > k_latest_time) return std::nullopt;
+  return t;
 }
 
 namespace {

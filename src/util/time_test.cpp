@@ -24,6 +24,24 @@ TEST(ParseTimestamp, RejectsGarbageAndZonelessTimes) {
   EXPECT_FALSE(parse_timestamp("2024-13-01"));
 }
 
+// Found by fuzz_journal_reader: epoch seconds far in the future were accepted, then written as a
+// five-digit year that could not be read back. Every accepted time now fits four-digit years, so
+// what is read can be written and read again.
+TEST(ParseTimestamp, AcceptsOnlyTimesOfFourDigitYears) {
+  EXPECT_EQ(parse_timestamp("0000-01-01T00:00:00Z"), k_earliest_time);
+  EXPECT_EQ(parse_timestamp("9999-12-31T23:59:59.999Z"), k_latest_time);
+  EXPECT_EQ(parse_timestamp("253402300799.999"), k_latest_time);
+  EXPECT_EQ(parse_timestamp("-62167219200"), k_earliest_time);
+  for (const char* text :
+       {"99999999999999", "1e12", "1e300", "-1e300", "inf", "nan", "253402300800", "-62167219201",
+        "9999-12-31T23:59:59-01:00", "0000-01-01T00:00:00+00:01"}) {
+    EXPECT_FALSE(parse_timestamp(text)) << text;
+  }
+  EXPECT_FALSE(epoch_seconds_to_millis(9.3e18));  // beyond 64-bit milliseconds: no wrap-around
+  for (const EpochMillis t : {k_earliest_time, k_latest_time, EpochMillis{0}})
+    EXPECT_EQ(parse_timestamp(format_iso8601(t)), t);
+}
+
 TEST(FormatIso8601, RoundTrips) {
   EXPECT_EQ(format_iso8601(1714564800000), "2024-05-01T12:00:00Z");
   EXPECT_EQ(format_iso8601(1714564800250), "2024-05-01T12:00:00.250Z");

@@ -44,7 +44,7 @@ Result<json> parse_response(std::string_view operation, const std::string& body)
 std::optional<EpochMillis> timestamp_field(const json& object, const char* key) {
   const auto it = object.find(key);
   if (it == object.end() || it->is_null()) return std::nullopt;
-  if (it->is_number()) return epoch_seconds_to_millis(it->get<double>());
+  if (it->is_number()) return epoch_seconds_to_millis(it->get<double>());  // nullopt: out of range
   if (it->is_string()) return parse_timestamp(it->get<std::string>());
   return std::nullopt;
 }

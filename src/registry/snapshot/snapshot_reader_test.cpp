@@ -124,6 +124,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "imagePushedAt": "last tuesday"}]}]})",
             "imagePushedAt: \"last tuesday\" is not a timestamp; write epoch seconds"},
         BadCase{
+            R"({"repositories": [{"repositoryName": "r", "imageDetails": [{"imageDigest": "sha256:1",
+                "imagePushedAt": 1e300}]}]})",
+            "imagePushedAt: 1e300 is not a time between the years 0000 and 9999"},
+        BadCase{
             R"({"repositories": [{"repositoryName": "r", "imageDetails": [{"imageDigest": "sha256:1"}]}]})",
             "repositories[0].imageDetails[0]: imagePushedAt is missing"},
         BadCase{

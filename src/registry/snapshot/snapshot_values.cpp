@@ -1,5 +1,6 @@
 // The leaf values of a snapshot: strings, media types, timestamps, sizes, tags, statuses and
 // manifest bodies, each checked with a message that says what to write instead.
+#include <cctype>
 #include <unordered_set>
 
 #include "registry/snapshot/snapshot_parser.hpp"
@@ -45,10 +46,18 @@ Status SnapshotParser::read_time(od::value& value, EpochMillis& out) {
   static constexpr std::string_view k_fix =
       "; write epoch seconds (1714564800) or ISO 8601 (\"2024-05-01T12:00:00Z\")";
   if (type == od::json_type::number) {
+    std::string_view number = value.raw_json_token();
+    while (!number.empty() && std::isspace(static_cast<unsigned char>(number.back())))
+      number.remove_suffix(1);
     double seconds = 0;
     if (value.get_double().get(seconds) != simdjson::SUCCESS)
       return fail(at, std::string("bad number") + k_fix.data());
-    out = epoch_seconds_to_millis(seconds);
+    const auto millis = epoch_seconds_to_millis(seconds);
+    if (!millis) {
+      return fail(at, std::string(number) + " is not a time between the years 0000 and 9999" +
+                          std::string(k_fix));
+    }
+    out = *millis;
     return ok_status();
   }
   if (type == od::json_type::string) {
