@@ -6,9 +6,16 @@ FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 
+# ccache keeps compiled objects outside the clone (~/.cache/ccache), so a second build on the same
+# machine, another clone or worktree, or the fuzz build after a reconfigure reuses them. Paths are
+# made relative to the clone so that different checkouts share entries.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+CMAKE_FLAGS := -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
+
 APT_PACKAGES := cmake g++ make pkg-config git python3 clang clang-format libclang-rt-14-dev \
   nlohmann-json3-dev libcli11-dev libfmt-dev libsimdjson-dev libgtest-dev libgmock-dev \
-  libbenchmark-dev libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libyaml-cpp-dev awscli openssl
+  libbenchmark-dev libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libyaml-cpp-dev awscli openssl ccache
 
 .PHONY: all deps build demo test unit e2e bench lint format asan fuzz clean
 
@@ -24,12 +31,14 @@ deps:
 	fi
 
 $(BUILD)/CMakeCache.txt:
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
 
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-demo: build
+# Only what the demo runs: the regsweep binary and the emulator (not the tests).
+demo: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target regsweep ecr-emulator
 	@scripts/demo.sh $(BUILD)
 
 # Unit tests, e2e tests (real binary against real servers), lint, and a short fuzz run.
@@ -44,7 +53,7 @@ e2e: build
 	cd $(BUILD) && ctest --output-on-failure -L e2e
 
 bench: deps
-	cmake -S . -B $(BUILD)-release -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake -S . -B $(BUILD)-release -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD)-release -j $(JOBS)
 	@scripts/bench.sh $(BUILD)-release
 
@@ -57,12 +66,12 @@ format: deps
 	clang-format -i $$(git ls-files -co --exclude-standard -- '*.cpp' '*.hpp')
 
 asan: deps
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DREGSWEEP_SANITIZE=ON >/dev/null
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DREGSWEEP_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
 
 fuzz: deps
-	CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREGSWEEP_FUZZ=ON >/dev/null
+	CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREGSWEEP_FUZZ=ON $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
 	@scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 

@@ -1,0 +1,54 @@
+// Reading what the user hands us: policies, keep lists, in-use files, Kubernetes JSON, configs,
+// saved plans, journals. Every input is read completely or not at all, so a protection is never
+// applied from a partial or empty read (a stream read of a directory reads nothing and reports
+// nothing; /dev/zero never ends; a FIFO with no writer blocks forever).
+//
+//   read_input_file("--policy", path, k_policy_max_bytes)   -> the whole text, or why not
+//   read_input_files("--keep-file", path, max)               -> a file, or a directory's files
+//
+// Refused, each with a message naming the flag, the path, the problem and the fix (invalid_input):
+// a path that does not exist or cannot be opened or read; a directory (read_input_file); a device,
+// FIFO or socket ("-" reads standard input instead); more than `max_bytes`; text that is not
+// UTF-8 (with its line and column). Symlinks are followed (a ConfigMap's keys are symlinks).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/result.hpp"
+
+namespace regsweep {
+
+constexpr std::size_t k_mebibyte = std::size_t{1} << 20;
+// Caps by kind of input: far above any real one, far below what would exhaust memory.
+constexpr std::size_t k_policy_max_bytes = 1 * k_mebibyte;  // ECR allows 30,720 characters
+constexpr std::size_t k_config_max_bytes = 16 * k_mebibyte;
+constexpr std::size_t k_list_max_bytes = 1024 * k_mebibyte;  // in-use, Kubernetes JSON, plans
+
+struct InputFile {
+  std::string path;  // as given, or "<stdin>"
+  std::string text;
+};
+
+// `what` names the input in messages ("--policy", "settings.journal"). "-" reads standard input.
+Result<std::string> read_input_file(std::string_view what, const std::string& path,
+                                    std::size_t max_bytes);
+
+// Like read_input_file, but a directory is read as its files, in name order: every entry whose
+// name does not start with '.' (a mounted ConfigMap's keys; its "..data" links are skipped),
+// each a regular file or a link to one. A directory with no such file, or with a subdirectory or
+// anything else among them, is refused: nothing is read silently as empty.
+Result<std::vector<InputFile>> read_input_files(std::string_view what, const std::string& path,
+                                                std::size_t max_bytes);
+
+// The byte offset of the first byte that is not part of valid UTF-8 (overlong forms, surrogates
+// and code points above U+10FFFF are invalid too); nullopt when all of `text` is valid.
+std::optional<std::size_t> invalid_utf8_at(std::string_view text);
+
+// "line 3, column 7": where byte `offset` of `text` is, for messages (1-based; columns in bytes).
+std::string describe_position(std::string_view text, std::size_t offset);
+
+}  // namespace regsweep
