@@ -21,12 +21,12 @@ class Counters {
   void reset();
 
  private:
-  static constexpr std::array<std::string_view, 19> k_names = {
+  static constexpr std::array<std::string_view, 20> k_names = {
       "CreateRepository", "DescribeRepositories", "DeleteRepository",   "ListTagsForResource",
       "TagResource",      "UntagResource",        "DescribeRegistry",   "GetAuthorizationToken",
       "ListImages",       "DescribeImages",       "BatchGetImage",      "BatchDeleteImage",
       "PutImage",         "GetLifecyclePolicy",   "PutLifecyclePolicy", "DeleteLifecyclePolicy",
-      "AssumeRole",  // STS (sts.hpp)
+      "AssumeRole",       "GetCallerIdentity",  // STS (sts.hpp)
       "(unknown)",        "(unauthenticated)"};
   std::array<std::array<std::atomic<std::uint64_t>, k_kinds>, k_names.size()> m_counts{};
 };

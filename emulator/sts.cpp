@@ -1,5 +1,6 @@
-// STS AssumeRole for the emulator (sts.hpp). Only what regsweep's credential chain and the AWS
-// CLI send: AssumeRole with RoleArn, RoleSessionName, optional DurationSeconds and ExternalId.
+// STS for the emulator (sts.hpp). Only what regsweep's credential chain and the AWS CLI send:
+// AssumeRole with RoleArn, RoleSessionName, optional DurationSeconds and ExternalId; and
+// GetCallerIdentity.
 #include "sts.hpp"
 
 #include <chrono>
@@ -123,6 +124,33 @@ std::string derived(const Credentials& credentials, const std::string& purpose,
   return base64_encode(hmac_sha256(credentials.secret_key, purpose + ":" + access_key));
 }
 
+// The access key of the request's Authorization header ("Credential=KEY/..."); "" without one.
+std::string signing_key(const HttpRequestView& request) {
+  const auto auth = request.header("authorization");
+  if (!auth) return {};
+  const auto at = auth->find("Credential=");
+  if (at == std::string::npos) return {};
+  const auto start = at + 11;
+  return auth->substr(start, auth->find('/', start) - start);
+}
+
+// GetCallerIdentity: the account of the signing key (the emulator's own, or the role account a
+// temporary key was issued for). Every identity may call it, as on AWS.
+StsReply caller_identity(const HttpRequestView& request, const Credentials& credentials) {
+  const std::string key = signing_key(request);
+  const bool temporary = key != credentials.access_key && key.starts_with("ASIA");
+  const std::string account = temporary ? key.substr(4, 12) : credentials.account_id;
+  const std::string arn = temporary ? "arn:aws:sts::" + account + ":assumed-role/emulator/session"
+                                    : "arn:aws:iam::" + account + ":user/emulator";
+  const std::string body =
+      std::string("<GetCallerIdentityResponse xmlns=\"") + k_xmlns +
+      "\"><GetCallerIdentityResult><Arn>" + xml_escape(arn) + "</Arn><UserId>" +
+      (temporary ? "AROA" + account + ":session" : "AIDA" + account) + "</UserId><Account>" +
+      account + "</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>" +
+      random_uuid() + "</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
+  return {200, body, "GetCallerIdentity"};
+}
+
 }  // namespace
 
 std::optional<std::string> temporary_secret(const Credentials& credentials,
@@ -160,6 +188,7 @@ StsReply handle_sts(const HttpRequestView& request, const Credentials& credentia
                        error->what(), "(unauthenticated)");
     }
   }
+  if (action == "GetCallerIdentity") return caller_identity(request, credentials);
   if (action != "AssumeRole") {
     return sts_error(400, "InvalidAction",
                      "Could not find operation " + action + " for version " + member("Version"),

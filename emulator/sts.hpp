@@ -1,6 +1,7 @@
-// The STS side of the emulator (issue 5): AssumeRole in the Query protocol (POST form body
-// "Action=AssumeRole&RoleArn=...&RoleSessionName=...&Version=2011-06-15", SigV4 service "sts"),
-// answered in XML like AWS (AssumeRoleResponse/AssumeRoleResult/Credentials). It lets regsweep's
+// The STS side of the emulator (issue 5): AssumeRole and GetCallerIdentity in the Query protocol
+// (POST form body "Action=AssumeRole&RoleArn=...&RoleSessionName=...&Version=2011-06-15", SigV4
+// service "sts"), answered in XML like AWS (AssumeRoleResponse/AssumeRoleResult/Credentials). It
+// lets regsweep's
 // --role-arn be tested locally.
 //
 // Temporary keys are stateless: AccessKeyId = "ASIA" + the role's 12-digit account + 4 random

@@ -53,6 +53,16 @@ Result<AwsSession> open_aws_session(const AwsSessionOptions& options) {
   session.credentials = *credentials;
   if (auto current = session.credentials->credentials(); current)
     session.credentials_source = current->source;
+  auto sts = resolve_sts(env, profile, session.region, session.http);
+  session.caller_identity = [sts, provider = session.credentials]() -> Result<CallerIdentity> {
+    if (!sts) return sts.error();
+    auto credentials = provider->credentials();
+    if (!credentials) return std::move(credentials).take_error();
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    return sts_get_caller_identity(*sts, *credentials, now);
+  };
   return session;
 }
 

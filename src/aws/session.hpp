@@ -18,12 +18,14 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "aws/credentials.hpp"
 #include "aws/json_rpc.hpp"
+#include "aws/sts.hpp"
 #include "http/http_client.hpp"
 #include "util/result.hpp"
 
@@ -49,6 +51,9 @@ struct AwsSession {
   std::shared_ptr<CredentialsProvider> credentials;
   std::shared_ptr<HttpClient> http;
   std::string credentials_source;  // e.g. "environment", "assumed role arn:...": for --debug
+  // STS GetCallerIdentity with the session's credentials, at the region's STS endpoint
+  // (AWS_ENDPOINT_URL_STS and the like; aws/sts.hpp). Asked only when needed.
+  std::function<Result<CallerIdentity>()> caller_identity;
 };
 
 Result<AwsSession> open_aws_session(const AwsSessionOptions& options);

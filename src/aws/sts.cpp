@@ -40,9 +40,10 @@ Result<AwsCredentials> parse_credentials(const HttpResponse& response, const std
 }
 
 // STS answers are small and its errors rare; retry transport/5xx/throttling twice, briefly.
-Result<AwsCredentials> call_sts(const StsClientConfig& sts, HttpRequest request,
-                                const std::string& what, const std::string& role_arn,
-                                const AwsCredentials* signer, EpochMillis now) {
+// Returns the body of the 200 answer.
+Result<std::string> call_sts(const StsClientConfig& sts, HttpRequest request,
+                             const std::string& what, const AwsCredentials* signer,
+                             EpochMillis now) {
   Error last = make_error(ErrorCode::internal, what + ": not attempted");
   for (int attempt = 1; attempt <= 3; ++attempt) {
     HttpRequest r = request;
@@ -55,7 +56,7 @@ Result<AwsCredentials> call_sts(const StsClientConfig& sts, HttpRequest request,
       last = response.error();
       last.message = what + ": " + last.message;
     } else if (response->status == 200) {
-      return parse_credentials(*response, what, role_arn);
+      return std::move(response->body);
     } else {
       last = classify_aws_error(
           response->status, sanitize_error_code(xml_text(response->body, "Code")),
@@ -65,6 +66,27 @@ Result<AwsCredentials> call_sts(const StsClientConfig& sts, HttpRequest request,
     std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
   }
   return last;
+}
+
+Result<AwsCredentials> call_sts_for_credentials(const StsClientConfig& sts, HttpRequest request,
+                                                const std::string& what,
+                                                const std::string& role_arn,
+                                                const AwsCredentials* signer, EpochMillis now) {
+  auto body = call_sts(sts, std::move(request), what, signer, now);
+  if (!body) return std::move(body).take_error();
+  HttpResponse response;
+  response.status = 200;
+  response.body = std::move(body).value();
+  return parse_credentials(response, what, role_arn);
+}
+
+HttpRequest sts_request(const StsClientConfig& sts, std::string body) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = sts.endpoint_url;
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
+  request.body = std::move(body);
+  return request;
 }
 
 }  // namespace
@@ -125,25 +147,36 @@ Result<StsClientConfig> resolve_sts(const AwsEnvironment& env, const AwsProfile&
 
 Result<AwsCredentials> sts_assume_role(const StsClientConfig& sts, const AwsCredentials& source,
                                        const AssumeRoleParams& params, EpochMillis now) {
-  HttpRequest request;
-  request.method = "POST";
-  request.url = sts.endpoint_url;
-  request.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
-  request.body = form_body("AssumeRole", params);
-  return call_sts(sts, request, "sts AssumeRole " + params.role_arn, params.role_arn, &source, now);
+  return call_sts_for_credentials(sts, sts_request(sts, form_body("AssumeRole", params)),
+                                  "sts AssumeRole " + params.role_arn, params.role_arn, &source,
+                                  now);
 }
 
 Result<AwsCredentials> sts_assume_role_with_web_identity(const StsClientConfig& sts,
                                                          const AssumeRoleParams& params,
                                                          const Secret& token) {
-  HttpRequest request;
-  request.method = "POST";
-  request.url = sts.endpoint_url;
-  request.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
-  request.body = form_body("AssumeRoleWithWebIdentity", params) +
-                 "&WebIdentityToken=" + aws_uri_encode(token.reveal(), false);
-  return call_sts(sts, request, "sts AssumeRoleWithWebIdentity " + params.role_arn, params.role_arn,
-                  nullptr, 0);
+  return call_sts_for_credentials(
+      sts,
+      sts_request(sts, form_body("AssumeRoleWithWebIdentity", params) +
+                           "&WebIdentityToken=" + aws_uri_encode(token.reveal(), false)),
+      "sts AssumeRoleWithWebIdentity " + params.role_arn, params.role_arn, nullptr, 0);
+}
+
+Result<CallerIdentity> sts_get_caller_identity(const StsClientConfig& sts,
+                                               const AwsCredentials& credentials, EpochMillis now) {
+  const std::string what = "sts GetCallerIdentity";
+  auto body = call_sts(sts, sts_request(sts, "Action=GetCallerIdentity&Version=2011-06-15"), what,
+                       &credentials, now);
+  if (!body) return std::move(body).take_error();
+  CallerIdentity identity{xml_text(*body, "Account"), xml_text(*body, "Arn"),
+                          xml_text(*body, "UserId")};
+  if (identity.account.empty() || identity.arn.empty()) {
+    return make_error(ErrorCode::internal,
+                      what +
+                          ": the answer names no Account and Arn; fix: check the STS endpoint "
+                          "(AWS_ENDPOINT_URL_STS)");
+  }
+  return identity;
 }
 
 }  // namespace regsweep

@@ -1,8 +1,8 @@
-// STS calls for the credential chain (ecr-api.md §7.4): AssumeRole (SigV4-signed with the source
-// credentials, service "sts") and AssumeRoleWithWebIdentity (unsigned), both in the query protocol
-// with XML answers. The endpoint resolves like any service's (AWS_ENDPOINT_URL_STS,
-// AWS_ENDPOINT_URL, the profile, else the regional https://sts.<region>.amazonaws.com), so tests
-// point it at a local server.
+// STS calls (ecr-api.md §7.4): AssumeRole (SigV4-signed with the source credentials, service
+// "sts") and AssumeRoleWithWebIdentity (unsigned) for the credential chain, and GetCallerIdentity
+// (whose account a registry is), all in the query protocol with XML answers. The endpoint resolves
+// like any service's (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile, else the regional
+// https://sts.<region>.amazonaws.com), so tests point it at a local server.
 #pragma once
 
 #include <memory>
@@ -36,6 +36,16 @@ Result<AwsCredentials> sts_assume_role(const StsClientConfig& sts, const AwsCred
 Result<AwsCredentials> sts_assume_role_with_web_identity(const StsClientConfig& sts,
                                                          const AssumeRoleParams& params,
                                                          const Secret& token);
+
+// Who the credentials belong to (needs no permission). `arn` is the user's, or for assumed roles
+// arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION.
+struct CallerIdentity {
+  std::string account;
+  std::string arn;
+  std::string user_id;
+};
+Result<CallerIdentity> sts_get_caller_identity(const StsClientConfig& sts,
+                                               const AwsCredentials& credentials, EpochMillis now);
 
 // The text of the first <tag>...</tag>, XML entities decoded; "" when absent. Exposed for tests.
 std::string xml_text(std::string_view xml, std::string_view tag);

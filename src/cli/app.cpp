@@ -49,7 +49,18 @@ int run_main(int argc, char** argv) {
   // One command, then exit: a snapshot's inventory is left to the OS rather than freed image by
   // image (about a tenth of a million-image plan).
   SnapshotRegistry::keep_inventories_until_exit();
-  return run();
+  // Errors are values everywhere; this is the last line for what a library throws where nobody
+  // expected it (e.g. std::bad_alloc): a message and exit 1, never an abort with a core dump.
+  try {
+    return run();
+  } catch (const std::exception& e) {
+    std::cerr << "regsweep: internal error: " << e.what()
+              << "; nothing more was done (please report this)\n";
+  } catch (...) {
+    std::cerr << "regsweep: internal error: an unknown exception; nothing more was done (please "
+                 "report this)\n";
+  }
+  return k_exit_failed;
 }
 
 }  // namespace regsweep::cli

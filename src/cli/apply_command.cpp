@@ -17,6 +17,7 @@
 #include "cli/saved_plan_flow.hpp"
 #include "cli/source_options.hpp"
 #include "policy/parse.hpp"
+#include "util/input_file.hpp"
 
 namespace regsweep::cli {
 namespace {
@@ -26,6 +27,7 @@ struct ApplyCommandOptions {
   std::string policy_path;
   PlanFlags flags;
   bool yes = false;
+  bool allow_future_now = false;
   std::string journal;     // empty: the default state directory
   std::string saved_plan;  // --plan FILE: delete what this saved plan expires, instead of --policy
 };
@@ -34,6 +36,8 @@ int run_apply(const ApplyCommandOptions& options) {
   const PlanFlags& flags = options.flags;
   auto setup = plan_setup(flags);
   if (!setup.ok()) return report_error("apply", setup.error());
+  if (auto now = refuse_future_now(setup->plan.now, options.allow_future_now); !now.ok())
+    return report_error("apply", now.error());
   if (!options.source.snapshot.empty()) {
     return report_error("apply",
                         make_error(ErrorCode::invalid_input,
@@ -48,7 +52,7 @@ int run_apply(const ApplyCommandOptions& options) {
   std::optional<Policy> policy;
   std::optional<SavedPlan> saved;
   if (!options.policy_path.empty()) {
-    auto text = read_text_file(options.policy_path);
+    auto text = read_input_file("--policy", options.policy_path, k_policy_max_bytes);
     if (!text.ok()) return report_error("apply", text.error());
     auto parsed = parse_policy(*text, options.policy_path == "-" ? "<stdin>" : options.policy_path);
     if (!parsed.ok()) return report_error("apply", parsed.error());
@@ -85,6 +89,9 @@ void setup_apply(CLI::App& sub, RunFunction& run) {
                  "Delete only what this saved plan (`plan -o FILE`) expires, re-checked now; "
                  "instead of --policy");
   sub.add_flag("--yes,-y", options->yes, "Delete without asking");
+  sub.add_flag("--allow-future-now", options->allow_future_now,
+               "Accept a --now later than the clock (images younger than --min-age by the clock "
+               "are still kept)");
   add_plan_flags(sub, options->flags, PlanCommand::apply);
   sub.callback([&run, options] { run = [options] { return run_apply(*options); }; });
 }

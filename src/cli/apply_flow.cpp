@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -18,6 +19,7 @@
 #include "cli/progress_line.hpp"
 #include "policy/explain.hpp"
 #include "sweep/apply.hpp"
+#include "util/printable.hpp"
 #include "util/size.hpp"
 
 namespace regsweep::cli {
@@ -80,7 +82,13 @@ void render_table(FleetPlan& fleet, const Policy& policy, const FlowOptions& opt
         fleet, i, [&](const Plan& view) { render_plan_table(view, policy, table, to_stdout); });
     write_stdout("\n");
   }
-  write_stdout("== all " + std::to_string(fleet.registries.size()) + " registries ==\n");
+  write_stdout("== all " + counted(fleet.registries.size(), "registry", "registries") + " ==\n");
+  if (!fleet.unlisted.empty()) {
+    std::string text = "Not listed: " + counted(fleet.unlisted.size(), "registry", "registries") +
+                       " (nothing planned or deleted there):\n";
+    for (const auto& u : fleet.unlisted) text += "  " + printable(u.name + ": " + u.reason) + "\n";
+    write_stdout(text + "\n");
+  }
   render_plan_table(fleet.merged, policy, {0, true}, to_stdout);
 }
 
@@ -117,11 +125,13 @@ FleetPlan plan_with_progress(const std::vector<OpenedRegistry>& opened, const Po
   return fleet;
 }
 
-PlanJsonOptions plan_json_options(const std::vector<OpenedRegistry>& opened) {
+PlanJsonOptions plan_json_options(const std::vector<OpenedRegistry>& opened,
+                                  const FleetPlan& fleet) {
   PlanJsonOptions json;
   json.source = opened.size() == 1 ? opened[0].registry->describe()
                                    : std::to_string(opened.size()) + " registries";
   if (opened.size() > 1) json.sources_json = sources_of(opened).dump();
+  json.skipped_registries = fleet.unlisted;
   return json;
 }
 
@@ -137,9 +147,11 @@ Status save_plan_json(const std::string& path, FleetPlan& fleet, const Policy& p
                                                     "; fix: name a file in a writable folder");
   }
   bool failed = false;
-  render_plan_json(fleet.merged, policy, plan_json_options(opened), [&](std::string_view chunk) {
-    if (!failed && std::fwrite(chunk.data(), 1, chunk.size(), out) != chunk.size()) failed = true;
-  });
+  render_plan_json(fleet.merged, policy, plan_json_options(opened, fleet),
+                   [&](std::string_view chunk) {
+                     if (!failed && std::fwrite(chunk.data(), 1, chunk.size(), out) != chunk.size())
+                       failed = true;
+                   });
   if (std::fflush(out) != 0 || ::fsync(::fileno(out)) != 0) failed = true;
   if (std::fclose(out) != 0) failed = true;
   if (failed || std::rename(temporary.c_str(), path.c_str()) != 0) {
@@ -151,21 +163,65 @@ Status save_plan_json(const std::string& path, FleetPlan& fleet, const Policy& p
   return ok_status();
 }
 
+// On stderr too, so that a JSON reader or a cron log sees it: a registry that could not be
+// listed (wrong credentials, no permission) is not a repository and not a quiet success.
+void report_unlisted(const FleetPlan& fleet, const FlowOptions& options) {
+  for (const auto& u : fleet.unlisted) {
+    std::cerr << "regsweep " << options.command << ": registry " << u.name
+              << " could not be listed, nothing planned there: " << u.reason << '\n';
+  }
+}
+
+// The globs that matched nothing, when every registry could be listed (a typo in a glob deletes
+// nothing, but must not pass without a word).
+std::vector<std::string> unmatched_globs(const FleetPlan& fleet, const FlowOptions& options) {
+  std::vector<std::string> unmatched;
+  for (const auto& entry : fleet.registries)
+    if (!entry.listing_error.empty()) return unmatched;
+  for (const auto& glob : options.plan.repository_globs) {
+    // "*" matching nothing is an empty registry, not a typo.
+    if (glob.find_first_not_of('*') == std::string::npos) continue;
+    const auto matches = [&](const std::string& name) { return repository_selected({glob}, name); };
+    bool matched = false;
+    for (const auto& repo_plan : fleet.merged.repositories)
+      matched = matched || matches(repo_plan.repository->name);
+    for (const auto& entry : fleet.registries)
+      for (const auto& skipped : entry.run.plan.skipped) matched = matched || matches(skipped.name);
+    if (matched) continue;
+    unmatched.push_back(glob);
+    if (!options.quiet) {
+      std::cerr << "regsweep " << options.command << ": --repository-name '" << glob
+                << "' matches no repository; check the name ('*' and '?' are the wildcards)\n";
+    }
+  }
+  return unmatched;
+}
+
 }  // namespace
 
 void render_fleet_plan(FleetPlan& fleet, const Policy& policy,
                        const std::vector<OpenedRegistry>& opened, const FlowOptions& options) {
   if (!options.render) return;
   if (options.json) {
-    render_plan_json(fleet.merged, policy, plan_json_options(opened), to_stdout);
+    render_plan_json(fleet.merged, policy, plan_json_options(opened, fleet), to_stdout);
   } else {
     render_table(fleet, policy, options);
   }
   std::fflush(stdout);
 }
 
+// A live registry is planned as apply would delete from it: images fresh by the real clock are
+// kept whatever --now says (a snapshot is planned purely as of --now).
+FlowOptions with_real_clock(const std::vector<OpenedRegistry>& opened, FlowOptions options) {
+  const bool live = std::any_of(opened.begin(), opened.end(),
+                                [](const OpenedRegistry& o) { return !o.region.empty(); });
+  if (live) options.plan.protection.clock = clock_now();
+  return options;
+}
+
 FlowResult run_plan_flow(const std::vector<OpenedRegistry>& opened, const Policy& policy,
-                         const FlowOptions& options) {
+                         const FlowOptions& flow_options) {
+  const FlowOptions options = with_real_clock(opened, flow_options);
   FleetPlan fleet = plan_with_progress(opened, policy, options);
   render_fleet_plan(fleet, policy, opened, options);
   FlowResult result;
@@ -178,17 +234,28 @@ FlowResult run_plan_flow(const std::vector<OpenedRegistry>& opened, const Policy
   }
   result.planned = fleet.merged.totals;
   result.skipped_repositories = fleet.merged.skipped.size();
-  result.exit_code = fleet.merged.skipped.empty() ? k_exit_ok : k_exit_failed;
+  result.unmatched_globs = unmatched_globs(fleet, options);
+  result.unlisted_registries = fleet.unlisted.size();
+  report_unlisted(fleet, options);
+  result.exit_code =
+      fleet.merged.skipped.empty() && fleet.unlisted.empty() ? k_exit_ok : k_exit_failed;
   return result;
 }
 
 FlowResult run_apply_flow(const std::vector<OpenedRegistry>& opened, const Policy& policy,
-                          const FlowOptions& options) {
+                          const FlowOptions& flow_options) {
+  // Deleting happens now: fresh images are judged by the real clock too (plan/protect.hpp).
+  FlowOptions options = flow_options;
+  options.plan.protection.clock = clock_now();
   FleetPlan fleet = plan_with_progress(opened, policy, options);
   FlowResult result;
   result.planned = fleet.merged.totals;
   result.skipped_repositories = fleet.merged.skipped.size();
-  const int plan_exit = fleet.merged.skipped.empty() ? k_exit_ok : k_exit_failed;
+  result.unmatched_globs = unmatched_globs(fleet, options);
+  result.unlisted_registries = fleet.unlisted.size();
+  report_unlisted(fleet, options);
+  const int plan_exit =
+      fleet.merged.skipped.empty() && fleet.unlisted.empty() ? k_exit_ok : k_exit_failed;
   if (!options.json && options.render) {
     render_table(fleet, policy, options);
     std::fflush(stdout);
@@ -229,17 +296,17 @@ FlowResult delete_planned(const std::vector<OpenedRegistry>& opened,
   if (!options.yes && !options.ask) {
     // run --config without --yes: the plan is the answer; nothing is deleted, nobody is asked.
     if (options.render && !options.quiet) {
-      std::cerr << "regsweep " << name << ": plan only, " << count
-                << " images would be deleted; nothing deleted (run with --yes to delete)\n";
+      std::cerr << "regsweep " << name << ": plan only, " << counted(count, "image", "images")
+                << " would be deleted; nothing deleted (run with --yes to delete)\n";
     }
     result.exit_code = plan_exit;
     return result;
   }
   std::string where = opened.size() == 1 ? opened[0].registry->describe()
                                          : std::to_string(opened.size()) + " registries";
-  const std::string question = "Delete " + std::to_string(count) + " images (" +
-                               format_bytes(bytes) + ") from " + std::to_string(repositories) +
-                               " repositories of " + where + "?";
+  const std::string question =
+      "Delete " + counted(count, "image", "images") + " (" + format_bytes(bytes) + ") from " +
+      counted(repositories, "repository", "repositories") + " of " + where + "?";
   switch (ask_consent(options.yes, question)) {
     case Consent::granted:
       break;

@@ -43,10 +43,13 @@ struct FlowResult {
   int exit_code = 0;
   PlanTotals planned;  // over every registry
   std::size_t skipped_repositories = 0;
-  bool applied = false;      // deletions were sent
-  bool save_failed = false;  // plan -o FILE could not be written (reported already)
+  std::size_t unlisted_registries = 0;  // could not be listed at all (reported on stderr)
+  bool applied = false;                 // deletions were sent
+  bool save_failed = false;             // plan -o FILE could not be written (reported already)
   std::size_t deleted = 0, gone = 0, skipped = 0, failed = 0;
   std::uint64_t bytes_freed = 0;
+  // --repository-name globs that matched no repository of any registry (warned on stderr).
+  std::vector<std::string> unmatched_globs;
 };
 
 std::vector<LabelledRegistry> labelled(const std::vector<OpenedRegistry>& opened);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_support.hpp"
+#include "util/printable.hpp"
 #include "util/size.hpp"
 
 namespace regsweep::cli {
@@ -56,7 +57,7 @@ std::string item_line(const ItemOutcome& o) {
   } else {
     line += "  " + o.code + ": " + o.detail;
   }
-  return line + "\n";
+  return printable(line) + "\n";
 }
 
 }  // namespace
@@ -121,8 +122,8 @@ void render_apply_report(const ApplyReport& report, const ApplyRenderOptions& op
     text += std::to_string(options.transitions_not_applied) + " " + k_transition_note + "\n";
   }
   if (options.skipped_repositories > 0) {
-    text += std::to_string(options.skipped_repositories) +
-            " repositories were skipped because listing them failed; nothing in them was deleted\n";
+    text += counted(options.skipped_repositories, "repository was", "repositories were") +
+            " skipped because listing failed; nothing in them was deleted\n";
   }
   write_stdout(text);
 }

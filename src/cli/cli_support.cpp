@@ -6,31 +6,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <iostream>
-#include <iterator>
-#include <sstream>
 
 namespace regsweep::cli {
-
-Result<std::string> read_text_file(const std::string& path) {
-  if (path == "-") {
-    return std::string((std::istreambuf_iterator<char>(std::cin)),
-                       std::istreambuf_iterator<char>());
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error(ErrorCode::invalid_input, path + ": cannot open (" + std::strerror(errno) +
-                                                    "); check the path and permissions");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    return make_error(ErrorCode::invalid_input,
-                      path + ": cannot read (" + std::strerror(errno) + ")");
-  }
-  return text.str();
-}
 
 int exit_code_for(const Error& error) {
   return error.code == ErrorCode::invalid_input ? 2 : 1;
@@ -53,6 +31,16 @@ Result<EpochMillis> now_option(const std::string& text) {
   return make_error(
       ErrorCode::invalid_input,
       "--now: \"" + text + "\" is not a time; write e.g. 2026-11-01T00:00:00Z or 1793491200");
+}
+
+Status refuse_future_now(EpochMillis now, bool allowed) {
+  const EpochMillis clock = clock_now();
+  if (allowed || now <= clock + 5 * 60'000) return ok_status();
+  return make_error(ErrorCode::invalid_input,
+                    "--now: " + format_iso8601(now) + " is later than the clock (" +
+                        format_iso8601(clock) +
+                        "); deleting as of a future time would expire images early. Preview it "
+                        "with `regsweep plan --now ...`, or pass --allow-future-now");
 }
 
 bool stdout_is_terminal() {

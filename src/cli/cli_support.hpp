@@ -1,5 +1,6 @@
-// Small pieces every subcommand shares: reading input files, mapping errors to exit codes and
-// printing them (only the CLI prints), the clock (read here, never in the core), and stdout.
+// Small pieces every subcommand shares (input files: util/input_file.hpp): mapping errors to exit
+// codes and printing them (only the CLI prints), the clock (read here, never in the core), and
+// stdout.
 #pragma once
 
 #include <string>
@@ -9,9 +10,6 @@
 #include "util/time.hpp"
 
 namespace regsweep::cli {
-
-// The whole file ("-" reads standard input). Errors are invalid_input naming the path.
-Result<std::string> read_text_file(const std::string& path);
 
 // invalid_input -> 2 (bad usage or input); everything else -> 1 (an operation failed).
 int exit_code_for(const Error& error);
@@ -23,6 +21,11 @@ EpochMillis clock_now();
 // The value of a --now flag: empty means the clock; otherwise ISO 8601 or epoch seconds, and
 // anything else is invalid_input naming the flag and an example.
 Result<EpochMillis> now_option(const std::string& text);
+
+// apply and run delete now: evaluating the policy as of a later time would expire images early,
+// so a --now more than 5 minutes after the clock is refused unless asked for (--allow-future-now).
+// Fresh images stay protected by the real clock either way (plan/protect.hpp).
+Status refuse_future_now(EpochMillis now, bool allowed);
 
 bool stdout_is_terminal();
 

@@ -15,9 +15,11 @@
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "cli/deletion_safety.hpp"
+#include "cli/number_flags.hpp"
 #include "cli/source_options.hpp"
 #include "sweep/apply.hpp"
 #include "sweep/delete.hpp"
+#include "util/printable.hpp"
 #include "util/size.hpp"
 
 namespace regsweep::cli {
@@ -40,10 +42,12 @@ std::string preview(const RepositoryDeletions& work) {
   for (const auto& item : work.items) {
     std::string tags;
     for (const auto& t : item.image.tags) tags += (tags.empty() ? "" : ",") + t;
-    text += "  " + (item.id.digest.empty() ? "tag " + item.id.tag + " of " : std::string()) +
-            item.image.digest + "  " + (tags.empty() ? "<untagged>" : tags) + "  " +
-            (item.frees_image ? format_bytes(item.image.size_bytes) : "(untag only)") + "  " +
-            item.reason + "\n";
+    text +=
+        printable("  " + (item.id.digest.empty() ? "tag " + item.id.tag + " of " : std::string()) +
+                  item.image.digest + "  " + (tags.empty() ? "<untagged>" : tags) + "  " +
+                  (item.frees_image ? format_bytes(item.image.size_bytes) : "(untag only)") + "  " +
+                  item.reason) +
+        "\n";
   }
   return text;
 }
@@ -100,8 +104,9 @@ int run_delete(DeleteCommandOptions options) {
   }
   if (!json) write_stdout(preview(work));
   std::fflush(stdout);
-  switch (ask_consent(options.yes, "Delete these " + std::to_string(work.items.size()) +
-                                       " items from " + options.repository + "?")) {
+  switch (ask_consent(options.yes, "Delete " +
+                                       counted(work.items.size(), "this item", "these items") +
+                                       " from " + options.repository + "?")) {
     case Consent::granted:
       break;
     case Consent::declined:
@@ -136,7 +141,7 @@ void setup_delete(CLI::App& sub, RunFunction& run) {
       ->check(CLI::IsMember({"table", "json"}));
   sub.add_option("--price-per-gb-month", options->price_per_gb_month,
                  "Storage price in dollars per GB-month, for the savings line (default 0.10)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(finite_at_least(0));
   sub.add_option("--journal", options->journal,
                  "Journal file (default: $XDG_STATE_HOME/regsweep/journal.jsonl or "
                  "~/.local/state/regsweep/journal.jsonl)");

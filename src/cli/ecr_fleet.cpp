@@ -19,6 +19,15 @@ std::string account_of_role(const std::string& role_arn) {
   return role_arn.substr(account_start, end - account_start);
 }
 
+std::function<Result<std::string>()> caller_account(
+    std::function<Result<CallerIdentity>()> caller_identity) {
+  return [caller_identity = std::move(caller_identity)]() -> Result<std::string> {
+    auto identity = caller_identity();
+    if (!identity) return std::move(identity).take_error();
+    return identity->account;
+  };
+}
+
 void add_ecr_fleet_options(CLI::App& sub, EcrFleetOptions& options) {
   sub.add_option("--region", options.regions, "AWS region (repeat for several)")->group("ECR");
   sub.add_option("--role-arn", options.role_arns,
@@ -64,10 +73,11 @@ Result<std::vector<OpenedRegistry>> open_ecr_fleet(const EcrFleetOptions& option
       std::string label = account.empty() ? session->region : account + "/" + session->region;
       const std::string registry_id =
           options.registry_id.empty() ? account_of_role(role) : options.registry_id;
-      opened.push_back(
-          {std::move(label),
-           make_ecr_registry(EcrTarget{session->region, registry_id}, std::move(client)), account,
-           session->region});
+      opened.push_back({std::move(label),
+                        make_ecr_registry(EcrTarget{session->region, registry_id,
+                                                    caller_account(session->caller_identity)},
+                                          std::move(client)),
+                        account, session->region});
     }
   }
   return opened;

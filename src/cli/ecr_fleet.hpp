@@ -4,10 +4,12 @@
 // reports: "111111111111/eu-west-1", or just the region for the base credentials' own account.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "aws/sts.hpp"
 #include "registry/registry.hpp"
 #include "util/result.hpp"
 
@@ -37,6 +39,10 @@ void add_ecr_fleet_options(CLI::App& sub, EcrFleetOptions& options);
 
 // Fails whole (nothing contacted beyond credential resolution) if any pair cannot be opened.
 Result<std::vector<OpenedRegistry>> open_ecr_fleet(const EcrFleetOptions& options);
+
+// The account of a session's caller identity, for EcrTarget::caller_account.
+std::function<Result<std::string>()> caller_account(
+    std::function<Result<CallerIdentity>()> caller_identity);
 
 // "arn:aws:iam::111111111111:role/x" -> "111111111111"; empty when it is not a role ARN.
 std::string account_of_role(const std::string& role_arn);

@@ -131,7 +131,7 @@ int run_inuse_scan(const InUseScanOptions& options) {
     sources.push_back(make_command_source(command, std::chrono::milliseconds(*timeout)));
   }
   for (const auto& path : options.kubeconfigs) {
-    auto api = open_kubeconfig_source(path, options.kube_context);
+    auto api = open_kubeconfig_source("--kubeconfig", path, options.kube_context);
     if (!api) return report_error("inuse scan", api.error());
     sources.push_back(std::move(*api));
   }
@@ -158,9 +158,7 @@ int run_inuse_scan(const InUseScanOptions& options) {
   }
   InUseSet merged;
   for (const auto& path : options.saved_sets) {
-    auto text = read_text_file(path);
-    if (!text) return report_error("inuse scan", text.error());
-    auto set = parse_in_use_json(*text, path == "-" ? "<stdin>" : path);
+    auto set = read_in_use_files("--in-use", path, &parse_in_use_json);
     if (!set) return report_error("inuse scan", set.error());
     merge_in_use(merged, *set);
   }

@@ -2,9 +2,9 @@
 
 #include <cstdlib>
 
-#include "cli/cli_support.hpp"
 #include "inuse/kube_in_cluster.hpp"
 #include "inuse/kubernetes_api.hpp"
+#include "util/input_file.hpp"
 
 namespace regsweep::cli {
 namespace {
@@ -18,9 +18,10 @@ Result<std::unique_ptr<InUseSource>> open_api(Result<KubeAccess> access) {
 
 }  // namespace
 
-Result<std::unique_ptr<InUseSource>> open_kubeconfig_source(const std::string& path,
+Result<std::unique_ptr<InUseSource>> open_kubeconfig_source(std::string_view what,
+                                                            const std::string& path,
                                                             const std::string& context) {
-  auto text = read_text_file(path);
+  auto text = read_input_file(what, path, k_config_max_bytes);
   if (!text) return text.error();
   const auto slash = path.rfind('/');
   const std::string base = slash == std::string::npos ? "." : path.substr(0, slash);

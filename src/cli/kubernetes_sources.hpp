@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "inuse/source.hpp"
 #include "util/result.hpp"
@@ -12,7 +13,8 @@
 namespace regsweep::cli {
 
 // `context` empty: the kubeconfig's current-context.
-Result<std::unique_ptr<InUseSource>> open_kubeconfig_source(const std::string& path,
+Result<std::unique_ptr<InUseSource>> open_kubeconfig_source(std::string_view what,
+                                                            const std::string& path,
                                                             const std::string& context);
 
 // The cluster this process runs in (KUBERNETES_SERVICE_HOST/PORT and the service account mount).

@@ -14,6 +14,8 @@
 #include "cli/protection_options.hpp"
 #include "cli/source_options.hpp"
 #include "policy/parse.hpp"
+#include "util/input_file.hpp"
+#include "util/size.hpp"
 
 namespace regsweep::cli {
 namespace {
@@ -26,7 +28,7 @@ struct PlanCommandOptions {
 };
 
 Result<Policy> load_policy(const std::string& path) {
-  auto text = read_text_file(path);
+  auto text = read_input_file("--policy", path, k_policy_max_bytes);
   if (!text.ok()) return std::move(text).take_error();
   return parse_policy(*text, path == "-" ? "<stdin>" : path);
 }
@@ -47,15 +49,11 @@ int run_plan(const PlanCommandOptions& options) {
   if (result.save_failed) return result.exit_code;
   if (result.skipped_repositories > 0) {
     if (!flags.quiet) {
-      std::cerr << "regsweep plan: " << result.skipped_repositories
-                << " repositories were skipped because listing them failed; the plan does not "
-                   "cover them\n";
+      std::cerr << "regsweep plan: "
+                << counted(result.skipped_repositories, "repository was", "repositories were")
+                << " skipped because listing failed; the plan does not cover them\n";
     }
     return k_exit_failed;
-  }
-  if (result.planned.repositories == 0 && !flags.repository_globs.empty() && !flags.quiet) {
-    std::cerr << "regsweep plan: no repository matches --repository-name; check the pattern ('*' "
-                 "and '?')\n";
   }
   return result.exit_code;
 }

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli_support.hpp"
+#include "cli/number_flags.hpp"
 
 namespace regsweep::cli {
 
@@ -20,18 +21,19 @@ void add_plan_flags(CLI::App& sub, PlanFlags& flags, PlanCommand command) {
       ->check(CLI::IsMember({"table", "json"}));
   sub.add_option("--price-per-gb-month", flags.price_per_gb_month,
                  "Standard storage price in dollars per GB-month (default 0.10)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(finite_at_least(0));
   if (command != PlanCommand::preview) {
     sub.add_option("--archive-price-per-gb-month", flags.archive_price_per_gb_month,
                    "Archive storage price; transitions save the difference (default: same as "
                    "standard, no saving)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(finite_at_least(0));
   }
   sub.add_option("--max-rows", flags.max_rows,
-                 "Table: changed images listed per repository (0: all)");
+                 "Table: changed images listed per repository (0: all)")
+      ->check(finite_at_least(0));
   sub.add_option("--concurrency", flags.concurrency,
                  "Repositories listed and worked on at once per registry (default 4)")
-      ->check(CLI::Range(1, 64));
+      ->check(finite_between(1, 64));
   sub.add_flag("--quiet,-q", flags.quiet,
                command == PlanCommand::apply ? "Totals and problems only; no progress line"
                                              : "Table: totals only; no notes on stderr");

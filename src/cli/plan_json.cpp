@@ -218,6 +218,18 @@ void render_plan_json(const Plan& plan, const Policy& policy, const PlanJsonOpti
   }
   out.end_array();
   out.newline();
+  out.key("skippedRegistries");
+  out.begin_array();
+  for (const auto& skipped : options.skipped_registries) {
+    out.begin_object();
+    out.key("registry");
+    out.value(skipped.name);
+    out.key("reason");
+    out.value(skipped.reason);
+    out.end_object();
+  }
+  out.end_array();
+  out.newline();
   out.key("totals");
   write_totals(out, plan.totals, true);
   out.end_object();

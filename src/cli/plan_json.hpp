@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "plan/plan.hpp"
 #include "policy/policy.hpp"
@@ -17,6 +18,8 @@ struct PlanJsonOptions {
   // Several registries (issue 5): a JSON array written as the top-level "sources" member when not
   // empty, e.g. [{"label":"111111111111/eu-west-1","account":"111111111111","region":"eu-west-1"}].
   std::string sources_json;
+  // Registries whose repositories could not be listed at all: "skippedRegistries".
+  std::vector<SkippedRepository> skipped_registries;
 };
 
 void render_plan_json(const Plan& plan, const Policy& policy, const PlanJsonOptions& options,

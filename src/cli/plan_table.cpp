@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "policy/explain.hpp"
+#include "util/printable.hpp"
 #include "util/size.hpp"
 
 namespace regsweep::cli {
@@ -23,6 +24,7 @@ std::string tag_list(const ImageRecord& image) {
     if (!out.empty()) out += ',';
     out += tag;
   }
+  out = printable(out);
   if (out.size() > k_tags_width) {
     out.resize(k_tags_width - 3);
     out.append(3, '.');
@@ -62,9 +64,9 @@ void render_repository(const RepositoryPlan& repo_plan, const Plan& plan, const 
                        const PlanTableOptions& options, std::string& out) {
   const Repository& repo = *repo_plan.repository;
   const PlanTotals& t = repo_plan.totals;
-  out += fmt::format("{}  ({} images: {} expire, {} transition, {} keep; {} freed)\n", repo.name,
-                     thousands(t.images), thousands(t.expiring), thousands(t.transitioning),
-                     thousands(t.kept), format_bytes(t.bytes_expiring));
+  out += fmt::format("{}  ({} images: {} expire, {} transition, {} keep; {} freed)\n",
+                     printable(repo.name), thousands(t.images), thousands(t.expiring),
+                     thousands(t.transitioning), thousands(t.kept), format_bytes(t.bytes_expiring));
   if (t.expiring + t.transitioning == 0 && repo_plan.protections.empty()) return;
   out += fmt::format("  {:<10}  {:<12}  {:<{}}  {:<10}  {:>9}  {:>4}  {}\n", "ACTION", "DIGEST",
                      "TAGS", k_tags_width, "PUSHED", "SIZE", "RULE", "REASON");
@@ -78,12 +80,12 @@ void render_repository(const RepositoryPlan& repo_plan, const Plan& plan, const 
     if (options.max_rows != 0 && shown >= options.max_rows) continue;
     ++shown;
     const ImageRecord& image = repo.images[i];
-    out += fmt::format(
-        "  {:<10}  {:<12}  {:<{}}  {:<10}  {:>9}  {:>4}  {}\n", to_string(verdict.action),
-        short_digest(image.digest), tag_list(image), k_tags_width,
-        format_iso8601(image.pushed_at).substr(0, 10), format_bytes(image.size_bytes),
-        verdict.applied_rule_priority().value_or(0),
-        protection ? explain_protection(*protection) : reason_text(verdict, policy, plan.now));
+    out += fmt::format("  {:<10}  {:<12}  {:<{}}  {:<10}  {:>9}  {:>4}  {}\n",
+                       to_string(verdict.action), printable(short_digest(image.digest)),
+                       tag_list(image), k_tags_width, format_iso8601(image.pushed_at).substr(0, 10),
+                       format_bytes(image.size_bytes), verdict.applied_rule_priority().value_or(0),
+                       printable(protection ? explain_protection(*protection)
+                                            : reason_text(verdict, policy, plan.now)));
   }
   if (shown < changed) {
     out +=
@@ -108,16 +110,17 @@ void render_plan_table(const Plan& plan, const Policy& policy, const PlanTableOp
     }
   }
   if (!plan.skipped.empty()) {
-    out += fmt::format(
-        "Skipped {} repositories (listing failed; not evaluated, nothing will be deleted there):\n",
-        plan.skipped.size());
+    out +=
+        fmt::format("Skipped {} (listing failed; not evaluated, nothing will be deleted there):\n",
+                    counted(plan.skipped.size(), "repository", "repositories"));
     for (const auto& skipped : plan.skipped)
-      out += fmt::format("  {}: {}\n", skipped.name, skipped.reason);
+      out += fmt::format("  {}: {}\n", printable(skipped.name), printable(skipped.reason));
     out += '\n';
   }
   const PlanTotals& t = plan.totals;
-  out += fmt::format("Plan at {} for {} repositories, {} images ({}):\n", format_iso8601(plan.now),
-                     thousands(t.repositories), thousands(t.images), format_bytes(t.bytes_total));
+  out += fmt::format("Plan at {} for {}, {} ({}):\n", format_iso8601(plan.now),
+                     counted(t.repositories, "repository", "repositories"),
+                     counted(t.images, "image", "images"), format_bytes(t.bytes_total));
   out += fmt::format("  expire      {:>10} images  {:>10} freed\n", thousands(t.expiring),
                      format_bytes(t.bytes_expiring));
   out += fmt::format("  transition  {:>10} images  {:>10} moved to archive\n",

@@ -13,9 +13,11 @@
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "cli/ecr_fleet.hpp"
+#include "cli/number_flags.hpp"
 #include "cli/policy_fleet_report.hpp"
 #include "policy/parse.hpp"
 #include "sweep/policy_fleet.hpp"
+#include "util/input_file.hpp"
 
 namespace regsweep::cli {
 namespace {
@@ -41,7 +43,7 @@ void add_common(CLI::App& sub, PolicyFleetOptions& o, bool needs_yes) {
   sub.add_option("--exclude", o.exclude_globs, "Skip repositories matching this glob, repeatable");
   sub.add_flag("--all", o.all, "Every repository (instead of --repository-name)");
   sub.add_option("--concurrency", o.concurrency, "Repositories worked on at once")
-      ->check(CLI::Range(1, 64));
+      ->check(finite_between(1, 64));
   sub.add_option("--output", o.output, "table or json")->check(CLI::IsMember({"table", "json"}));
   if (needs_yes) sub.add_flag("--yes", o.yes, "Write the changes (without it: preview only)");
 }
@@ -122,7 +124,7 @@ void print_policy_fleet_report(const FleetReport& report, bool json, bool deleti
 namespace {
 
 Result<std::pair<std::string, Policy>> load_policy_file(const std::string& path) {
-  auto text = read_text_file(path);
+  auto text = read_input_file("--policy", path, k_policy_max_bytes);
   if (!text.ok()) return std::move(text).take_error();
   auto policy = parse_policy(*text, path == "-" ? "<stdin>" : path);
   if (!policy.ok()) return std::move(policy).take_error();

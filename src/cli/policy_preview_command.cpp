@@ -182,7 +182,8 @@ int run_preview(const PreviewOptions& options) {
   }
   auto setup = plan_setup(options.flags);
   if (!setup.ok()) return report_error(name, setup.error());
-  const PlanOptions& plan_options = setup->plan;
+  PlanOptions& plan_options = setup->plan;
+  plan_options.protection.clock = clock_now();  // live ECR: planned as apply would delete
   const EpochMillis now = plan_options.now;
   auto opened = open_ecr_fleet(options.ecr);
   if (!opened.ok()) return report_error(name, opened.error());

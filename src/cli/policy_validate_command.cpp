@@ -8,6 +8,7 @@
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "policy/parse.hpp"
+#include "util/input_file.hpp"
 
 namespace regsweep::cli {
 namespace {
@@ -21,7 +22,7 @@ int run_policy_validate(const PolicyValidateOptions& options) {
   bool all_valid = true;
   for (const auto& path : options.files) {
     const std::string name = path == "-" ? "<stdin>" : path;
-    auto text = read_text_file(path);
+    auto text = read_input_file("policy file", path, k_policy_max_bytes);
     if (!text.ok()) {
       std::cerr << text.error().message << '\n';
       all_valid = false;

@@ -7,6 +7,7 @@
 
 #include "cli/cli_support.hpp"
 #include "cli/kubernetes_sources.hpp"
+#include "cli/number_flags.hpp"
 #include "inuse/in_use.hpp"
 #include "inuse/in_use_file.hpp"
 #include "inuse/source.hpp"
@@ -77,17 +78,19 @@ void add_protection_options(CLI::App& sub, ProtectionFlags& flags) {
       ->group(group);
   sub.add_option("--max-delete", flags.max_delete,
                  "Leave a repository alone if it would lose more than N images")
-      ->group(group);
+      ->group(group)
+      ->check(finite_at_least(0));
   sub.add_option("--max-delete-percent", flags.max_delete_percent,
                  "Leave a repository alone if it would lose more than P% of its images")
       ->group(group)
-      ->check(CLI::Range(0.0, 100.0));
+      ->check(finite_between(0, 100));
   sub.add_flag("--allow-empty", flags.allow_empty, "Allow deleting every image of a repository")
       ->group(group);
 }
 
 Result<std::shared_ptr<LoadedProtections>> load_protections(const ProtectionFlags& flags,
-                                                            PlanOptions& plan_options) {
+                                                            PlanOptions& plan_options,
+                                                            const ProtectionInputNames& names) {
   const auto min_age = parse_duration(flags.min_age);
   if (!min_age) {
     return make_error(ErrorCode::invalid_input,
@@ -106,20 +109,20 @@ Result<std::shared_ptr<LoadedProtections>> load_protections(const ProtectionFlag
     merge_in_use(set, *parsed);
     return ok_status();
   };
-  const auto read_each = [&](const std::vector<std::string>& paths, auto parse) -> Status {
+  const auto read_each = [&](const char* what, const std::vector<std::string>& paths,
+                             InUseParser parse) -> Status {
     for (const auto& path : paths) {
-      auto text = read_text_file(path);
-      if (!text.ok()) return std::move(text).take_error();
-      auto merged = merge(parse(*text, path));
+      auto merged = merge(read_in_use_files(what, path, parse));
       if (!merged.ok()) return merged;
     }
     return ok_status();
   };
-  if (auto s = read_each(flags.in_use_files, parse_in_use_json); !s.ok())
+  if (auto s = read_each(names.in_use, flags.in_use_files, parse_in_use_json); !s.ok())
     return std::move(s).take_error();
-  if (auto s = read_each(flags.keep_files, parse_keep_file); !s.ok())
+  if (auto s = read_each(names.keep_files, flags.keep_files, parse_keep_file); !s.ok())
     return std::move(s).take_error();
-  if (auto s = read_each(flags.kubernetes_json, parse_kubernetes_json); !s.ok())
+  if (auto s = read_each(names.kubernetes_json, flags.kubernetes_json, parse_kubernetes_json);
+      !s.ok())
     return std::move(s).take_error();
 
   if (!flags.kube_context.empty() && flags.kubeconfigs.empty()) {
@@ -128,7 +131,7 @@ Result<std::shared_ptr<LoadedProtections>> load_protections(const ProtectionFlag
   }
   std::vector<Result<std::unique_ptr<InUseSource>>> clusters;
   for (const auto& path : flags.kubeconfigs)
-    clusters.push_back(open_kubeconfig_source(path, flags.kube_context));
+    clusters.push_back(open_kubeconfig_source(names.kubeconfig, path, flags.kube_context));
   if (flags.in_cluster) clusters.push_back(open_in_cluster_source());
   for (auto& cluster : clusters) {
     if (!cluster.ok()) return std::move(cluster).take_error();

@@ -36,12 +36,21 @@ struct ProtectionFlags {
 
 void add_protection_options(CLI::App& sub, ProtectionFlags& flags);
 
+// How messages name the inputs: the flags, or a config's keys (run --config).
+struct ProtectionInputNames {
+  const char* in_use = "--in-use";
+  const char* keep_files = "--keep-file";
+  const char* kubernetes_json = "--kubernetes-json";
+  const char* kubeconfig = "--kubeconfig";
+};
+
 // Reads the in-use inputs (files, then clusters) and fills plan_options.protection and
 // plan_options.in_use_for. A cluster that cannot be read is an error, like a file. The
 // returned object owns the data in_use_for points into; keep it alive as long as the plan.
 class LoadedProtections;
 Result<std::shared_ptr<LoadedProtections>> load_protections(const ProtectionFlags& flags,
-                                                            PlanOptions& plan_options);
+                                                            PlanOptions& plan_options,
+                                                            const ProtectionInputNames& names = {});
 
 // After planning: lists on stderr the in-use references (a tag or digest in a repository that
 // was planned) that matched no image, so a typo in a keep file or a stale manifest is visible.

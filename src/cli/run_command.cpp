@@ -24,6 +24,7 @@
 #include "cli/run_config.hpp"
 #include "sweep/policy_fleet.hpp"
 #include "sweep/selected_registry.hpp"
+#include "util/input_file.hpp"
 #include "util/size.hpp"
 
 namespace regsweep::cli {
@@ -34,6 +35,7 @@ struct RunCommandOptions {
   bool yes = false;
   bool check = false;
   std::string now;  // empty: the clock (tests pin it)
+  bool allow_future_now = false;
 };
 
 struct TargetSummary {
@@ -103,9 +105,14 @@ void run_apply_target(const RunTarget& target, const std::vector<OpenedRegistry>
   flow.yes = yes;
   flow.ask = false;
   flow.journal = settings.journal;
+  // The registries see only the target's selection already; the globs here are for telling a
+  // glob that matches nothing (a typo) from a quiet run.
+  flow.plan.repository_globs = target.repositories;
   const FlowResult result = run_apply_flow(registries, target.policy, flow);
   report_unresolved(protections.loaded, flow.command);
-  summary.failed = result.exit_code != k_exit_ok;
+  // Under run a glob that matches nothing is a failed target: cron must notice a config that
+  // cleans nothing.
+  summary.failed = result.exit_code != k_exit_ok || !result.unmatched_globs.empty();
   summary.counts = {{"repositories", result.planned.repositories},
                     {"images", result.planned.images},
                     {"expiring", result.planned.expiring},
@@ -127,7 +134,10 @@ void run_apply_target(const RunTarget& target, const std::vector<OpenedRegistry>
     summary.text += " (plan only: nothing deleted)";
   }
   if (result.skipped_repositories > 0)
-    summary.text += "; " + std::to_string(result.skipped_repositories) + " repositories skipped";
+    summary.text +=
+        "; " + counted(result.skipped_repositories, "repository", "repositories") + " skipped";
+  for (const auto& glob : result.unmatched_globs)
+    summary.text += "; repositories '" + glob + "' match nothing";
 }
 
 TargetSummary run_target(const RunTarget& target, const RunSettings& settings, bool yes,
@@ -164,11 +174,16 @@ TargetSummary run_target(const RunTarget& target, const RunSettings& settings, b
   return summary;
 }
 
+// A policy file a config names (the message already names the config key and the file).
+Result<std::string> read_policy_file(const std::string& path) {
+  return read_input_file("policy", path, k_policy_max_bytes);
+}
+
 int run_run(const RunCommandOptions& options) {
   // Everything is checked before anything is contacted.
-  auto text = read_text_file(options.config_path);
+  auto text = read_input_file("--config", options.config_path, k_config_max_bytes);
   if (!text.ok()) return report_error("run", text.error());
-  auto config = parse_run_config(*text, options.config_path, &read_text_file);
+  auto config = parse_run_config(*text, options.config_path, &read_policy_file);
   if (!config.ok()) {
     std::cerr << config.error().message << "\n";
     std::cerr << "regsweep run: " << options.config_path << " is invalid; nothing was contacted\n";
@@ -177,6 +192,8 @@ int run_run(const RunCommandOptions& options) {
   const auto now_value = now_option(options.now);
   if (!now_value.ok()) return report_error("run", now_value.error());
   const EpochMillis now = *now_value;
+  if (auto future = refuse_future_now(now, options.allow_future_now); !future.ok())
+    return report_error("run", future.error());
   if (options.check) {
     std::cout << options.config_path << ": valid, " << config->targets.size() << " targets\n";
     return k_exit_ok;
@@ -189,7 +206,8 @@ int run_run(const RunCommandOptions& options) {
   for (std::size_t i = 0; i < config->targets.size(); ++i) {
     const RunTarget& target = config->targets[i];
     if (target.mode != TargetMode::apply) continue;
-    auto loaded = load_protections(target.protections, prepared[i].plan);
+    auto loaded = load_protections(target.protections, prepared[i].plan,
+                                   {"in_use", "keep_files", "kubernetes_json", "kubeconfig"});
     if (!loaded.ok()) {
       std::cerr << options.config_path << ": target " << target.name
                 << ": protections: " << loaded.error().message << "\n";
@@ -248,6 +266,8 @@ void setup_run(CLI::App& sub, RunFunction& run) {
                "Validate the config only (exit 0 valid, 2 invalid); nothing is contacted");
   sub.add_option("--now", options->now,
                  "Evaluate apply targets as of this time (ISO 8601 or epoch seconds)");
+  sub.add_flag("--allow-future-now", options->allow_future_now,
+               "Accept a --now later than the clock (fresh images are still kept)");
   sub.callback([&run, options] { run = [options] { return run_run(*options); }; });
 }
 

@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -41,6 +42,10 @@ class ConfigParser {
           "must be a mapping with \"targets:\" (and optional \"settings:\", \"policies:\")");
       return to_error();
     }
+    // YAML readers disagree on which of two equal keys wins (yaml-cpp: the first); either way one
+    // is silently ignored, e.g. a second `exclude:`. Refused everywhere in the file, up front.
+    check_duplicate_keys(root, "");
+    if (!m_errors.empty()) return to_error();
     check_keys(root, "", {"version", "settings", "policies", "targets"});
     if (const auto version = root["version"]; version && version.as<std::string>("") != "1") {
       add(version.Mark(), "version", "only version 1 exists; write \"version: 1\"");
@@ -81,6 +86,27 @@ class ConfigParser {
     std::string message;
     for (const auto& line : m_errors) message += (message.empty() ? "" : "\n") + line;
     return make_error(ErrorCode::invalid_input, message);
+  }
+
+  void check_duplicate_keys(const YAML::Node& node, const std::string& path) {
+    if (node.IsSequence()) {
+      for (std::size_t i = 0; i < node.size(); ++i)
+        check_duplicate_keys(node[i], fmt::format("{}[{}]", path, i));
+      return;
+    }
+    if (!node.IsMap()) return;
+    std::map<std::string, YAML::Mark> seen;
+    for (const auto& item : node) {
+      const std::string key = item.first.IsScalar() ? item.first.Scalar() : std::string();
+      const std::string key_path = path.empty() ? key : path + "." + key;
+      const auto [first, inserted] = seen.emplace(key, item.first.Mark());
+      if (!inserted) {
+        add(item.first.Mark(), key_path,
+            fmt::format("duplicate key \"{}\" (first at line {}); keep one of them", key,
+                        first->second.line + 1));
+      }
+      check_duplicate_keys(item.second, key_path);
+    }
   }
 
   void check_keys(const YAML::Node& map, const std::string& path,
@@ -141,7 +167,7 @@ class ConfigParser {
     if (const auto j = node["journal"]) s.journal = scalar(j, "settings.journal").value_or("");
     if (const auto p = node["price_per_gb_month"]) {
       s.price_per_gb_month = p.as<double>(-1);
-      if (s.price_per_gb_month < 0)
+      if (!std::isfinite(s.price_per_gb_month) || s.price_per_gb_month < 0)
         add(p.Mark(), "settings.price_per_gb_month",
             "must be a number >= 0 (USD per GB-month, e.g. 0.10)");
     }
@@ -207,7 +233,8 @@ class ConfigParser {
     }
     if (const auto n = node["max_delete_percent"]) {
       double value = -1;
-      if (!n.IsScalar() || !YAML::convert<double>::decode(n, value) || value < 0 || value > 100) {
+      if (!n.IsScalar() || !YAML::convert<double>::decode(n, value) || !std::isfinite(value) ||
+          value < 0 || value > 100) {
         add(n.Mark(), path + ".max_delete_percent", "must be a number from 0 to 100");
       } else {
         base.max_delete_percent = value;

@@ -204,5 +204,62 @@ TEST(RunConfig, BadProtectionsAreReportedWithTheirPlace) {
       << message;
 }
 
+// Issue 11: `exclude: []` then `exclude: [team/app]` cleaned the excluded repository (the first
+// key won); `mode: install` then `mode: apply` installed. A duplicate key is an error, anywhere.
+TEST(RunConfig, DuplicateKeysAreRefusedWithTheirLine) {
+  const char* yaml = R"(targets:
+  - name: a
+    policy: {file: policies/standard.json}
+    exclude: []
+    exclude: [team/app]
+    mode: install
+    mode: apply
+settings:
+  concurrency: 2
+settings:
+  concurrency: 4
+)";
+  auto config = parse_run_config(yaml, "r.yaml", fake_read);
+  ASSERT_FALSE(config.ok());
+  const std::string& message = config.error().message;
+  EXPECT_NE(message.find("r.yaml:5:5: targets[0].exclude: duplicate key \"exclude\" (first at line "
+                         "4); keep one of them"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("r.yaml:7:5: targets[0].mode: duplicate key \"mode\" (first at line 6)"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("r.yaml:10:1: settings: duplicate key \"settings\""), std::string::npos)
+      << message;
+}
+
+// Issue 11: `.nan` passed every range check (NaN compares false), switching a limit off.
+TEST(RunConfig, NotANumberAndInfinityAreRefused) {
+  const char* yaml = R"(settings:
+  price_per_gb_month: .nan
+  protections:
+    max_delete_percent: .nan
+targets:
+  - name: a
+    policy: {file: policies/standard.json}
+    mode: apply
+    protections: {max_delete_percent: .inf}
+)";
+  auto config = parse_run_config(yaml, "r.yaml", fake_read);
+  ASSERT_FALSE(config.ok());
+  const std::string& message = config.error().message;
+  EXPECT_NE(message.find("r.yaml:2:23: settings.price_per_gb_month: must be a number >= 0"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("r.yaml:4:25: settings.protections.max_delete_percent: must be a number "
+                         "from 0 to 100"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("targets[0].protections.max_delete_percent: must be a number from 0 to "
+                         "100"),
+            std::string::npos)
+      << message;
+}
+
 }  // namespace
 }  // namespace regsweep::cli

@@ -1,12 +1,13 @@
 #include "cli/saved_plan.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+
+#include "util/input_file.hpp"
 
 namespace regsweep::cli {
 namespace {
@@ -164,18 +165,9 @@ Result<SavedPlan> parse_saved_plan(std::string_view text, const std::string& fil
 }
 
 Result<SavedPlan> read_saved_plan(const std::string& path) {
-  std::string text;
-  if (path == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      return make_error(ErrorCode::invalid_input,
-                        path + ": cannot open the saved plan; check the path given to --plan");
-    }
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  return parse_saved_plan(text, path == "-" ? "<stdin>" : path);
+  auto text = read_input_file("--plan", path, k_list_max_bytes);
+  if (!text) return std::move(text).take_error();
+  return parse_saved_plan(*text, path == "-" ? "<stdin>" : path);
 }
 
 RepositoryDeletions deletions_from_saved_plan(const SavedRepository& saved,

@@ -13,11 +13,12 @@
 namespace regsweep::cli {
 namespace {
 
-bool belongs_to(const SavedRepository& saved, const OpenedRegistry& registry) {
-  const bool region_ok =
-      saved.region.empty() || registry.region.empty() || saved.region == registry.region;
-  const bool account_ok = saved.registry_id.empty() || registry.account.empty() ||
-                          saved.registry_id == registry.account;
+// The registry's own identity (its account and region as ECR names them), never a guess: a plan
+// made in one account must not be applied in another. What the plan leaves unsaid (a plan made
+// from a snapshot without registryId) matches any.
+bool belongs_to(const SavedRepository& saved, const RegistryIdentity& registry) {
+  const bool region_ok = saved.region.empty() || saved.region == registry.region;
+  const bool account_ok = saved.registry_id.empty() || saved.registry_id == registry.account;
   return region_ok && account_ok;
 }
 
@@ -73,17 +74,31 @@ FlowResult run_saved_plan_flow(const std::vector<OpenedRegistry>& opened, const 
                                const std::string& file, const FlowOptions& options) {
   const std::string& name = options.command;
   FlowResult result;
-  // Which registry each repository of the plan belongs to, decided entirely before any listing.
+  // Which registry each repository of the plan belongs to, decided entirely before any listing,
+  // by each registry's identity; one that cannot be known stops everything.
+  std::vector<RegistryIdentity> identities;
+  for (const auto& o : opened) {
+    auto identity = o.registry->identity();
+    if (!identity) {
+      Error error = std::move(identity).take_error();
+      error.message = "--plan " + file + ": cannot tell which account " + o.label + " is (" +
+                      error.message + "), so the plan cannot be matched to it; nothing deleted";
+      result.exit_code = report_error(name, error);
+      return result;
+    }
+    identities.push_back(std::move(identity).value());
+  }
   std::vector<std::vector<const SavedRepository*>> assigned(opened.size());
   for (const auto& repo : saved.repositories) {
     if (repo.expiring.empty() || !selected(options.plan.repository_globs, repo.repository))
       continue;
     std::vector<std::size_t> candidates;
     for (std::size_t r = 0; r < opened.size(); ++r)
-      if (belongs_to(repo, opened[r])) candidates.push_back(r);
+      if (belongs_to(repo, identities[r])) candidates.push_back(r);
     if (candidates.size() != 1) {
       std::string names;
-      for (const auto& o : opened) names += (names.empty() ? "" : ", ") + o.label;
+      for (const auto& id : identities)
+        names += (names.empty() ? "" : ", ") + id.account + "/" + id.region;
       result.exit_code = report_error(
           name,
           make_error(ErrorCode::invalid_input,

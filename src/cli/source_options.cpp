@@ -42,7 +42,9 @@ Result<std::unique_ptr<Registry>> open_source(const SourceOptions& options) {
   auto limiter = std::make_shared<TokenBucketLimiter>(default_ecr_rate_limits(), RateLimit{});
   auto client =
       rate_limited(std::shared_ptr<AwsJsonClient>(make_ecr_json_client(*session)), limiter);
-  return make_ecr_registry(EcrTarget{session->region, options.registry_id}, std::move(client));
+  return make_ecr_registry(
+      EcrTarget{session->region, options.registry_id, caller_account(session->caller_identity)},
+      std::move(client));
 }
 
 void add_fleet_source_options(CLI::App& sub, FleetSourceOptions& options) {

@@ -39,7 +39,15 @@ Result<InUseSet> parse_keep_file(std::string_view text, const std::string& name)
 // --- In-use command output: a JSON array of image reference strings. Anything else is an error.
 Result<InUseSet> parse_in_use_command_output(std::string_view text, const std::string& command);
 
-// Reads a file ("-" for standard input) and parses it with one of the parsers above.
+// Reads `path` completely (util/input_file: "-" is standard input; a directory, such as a mounted
+// ConfigMap, is read as its files) and parses each file with `parse`, merged into one set. An
+// input that cannot be read completely fails, naming `what` (the flag or config key): a
+// protection is never applied from a partial or empty read.
+using InUseParser = Result<InUseSet> (*)(std::string_view text, const std::string& name);
+Result<InUseSet> read_in_use_files(std::string_view what, const std::string& path,
+                                   InUseParser parse);
+
+// Sources that read_in_use_files() with one of the parsers above (--kubernetes-json, --keep-file).
 std::unique_ptr<InUseSource> make_kubernetes_file_source(std::string path);
 std::unique_ptr<InUseSource> make_keep_file_source(std::string path);
 

@@ -51,14 +51,19 @@ class Protector {
 
   void protect_by_time_and_use(std::uint32_t i) {
     const ImageRecord& image = m_images[i];
+    // Judged against the evaluation time and, when given, the real clock too: --now can only
+    // ever add keeps here, never make a fresh image look old.
     const EpochMillis now = m_options.now;
-    if (image.pushed_at < k_earliest_plausible_time || image.pushed_at > now + k_future_tolerance) {
+    const EpochMillis earliest_now = m_options.clock ? std::min(now, *m_options.clock) : now;
+    if (image.pushed_at < k_earliest_plausible_time ||
+        image.pushed_at > earliest_now + k_future_tolerance) {
       m_locked[i] = true;
       if (acted(i)) keep(i, ProtectionKind::unknown_timestamp, format_iso8601(image.pushed_at));
       return;
     }
-    const EpochMillis age = now - image.last_activated_at.value_or(image.pushed_at);
-    if (age < m_options.min_age) {
+    const EpochMillis pushed_or_restored = image.last_activated_at.value_or(image.pushed_at);
+    if (now - pushed_or_restored < m_options.min_age ||
+        (m_options.clock && *m_options.clock - pushed_or_restored < m_options.min_age)) {
       m_locked[i] = true;
       if (acted(i)) keep(i, ProtectionKind::younger_than_min_age, "");
       return;

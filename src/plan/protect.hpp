@@ -8,6 +8,7 @@
 // Rules, in order (a later rule never undoes an earlier keep):
 //   1. A push time in the future or before 2000 is unknown: the image is kept and reported.
 //   2. Images younger than min_age are kept (in-flight multi-arch pushes, untagged ones included).
+//   (1 and 2 hold against `now` and, when set, the real `clock` both.)
 //   3. Images in use (by digest) are kept.
 //   4. Children of a kept index are kept; untagged children of an expiring index expire with it
 //      unless something else keeps them. Referrers are kept while their subject is kept and
@@ -50,7 +51,10 @@ struct Protection {
 };
 
 struct ProtectionOptions {
-  EpochMillis now = 0;
+  EpochMillis now = 0;  // the evaluation time (--now)
+  // The real time, when the caller deletes now: rules 1 and 2 then hold against it as well as
+  // against `now`, so an evaluation time in the future (or past) never lets a fresh image go.
+  std::optional<EpochMillis> clock;
   EpochMillis min_age = 3'600'000;  // 1h
   bool allow_empty = false;
   std::optional<std::uint64_t> max_delete;   // per repository

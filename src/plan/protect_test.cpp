@@ -71,6 +71,44 @@ TEST(Protect, MinAgeKeepsFreshUntaggedImages) {
   EXPECT_EQ(protection_of(o, 0)->kind, ProtectionKind::younger_than_min_age);
 }
 
+// Issue 11: `apply --now 9999-12-31` deleted an untagged image pushed a minute earlier: min-age
+// measured against --now. With the real clock given, a later evaluation time can only add keeps.
+TEST(Protect, AnEvaluationTimeInTheFutureNeverMakesAFreshImageOld) {
+  const auto policy = testing::policy_from(k_expire_all_untagged_and_old);
+  const std::vector<ImageRecord> images = {image("fresh", {}, k_hour / 60),
+                                           image("old", {}, 40 * k_day)};
+  const EpochMillis later = k_test_now + 365 * k_day;
+  ProtectionOptions options;
+  options.now = later;
+  options.allow_empty = true;  // two images: the empty-repository guard is not what is tested
+  auto verdicts = evaluate_policy(policy, images, later);
+  ASSERT_EQ(verdicts[0].action, VerdictAction::expire) << "the policy alone expires it";
+  auto without_clock = verdicts;
+  protect_repository(images, without_clock, options);
+  EXPECT_EQ(without_clock[0].action, VerdictAction::expire) << "the defect, without the clock";
+  options.clock = k_test_now;
+  const auto protections = protect_repository(images, verdicts, options);
+  EXPECT_EQ(verdicts[0].action, VerdictAction::keep);
+  EXPECT_EQ(verdicts[1].action, VerdictAction::expire);
+  ASSERT_EQ(protections.size(), 1u);
+  EXPECT_EQ(protections[0].kind, ProtectionKind::younger_than_min_age);
+}
+
+// And an evaluation time in the past keeps what was pushed after it (unknown then) as before.
+TEST(Protect, AnEvaluationTimeInThePastStillKeepsWhatCameAfterIt) {
+  const auto policy = testing::policy_from(k_expire_all_untagged_and_old);
+  const std::vector<ImageRecord> images = {image("after", {}, 2 * k_day)};
+  const EpochMillis earlier = k_test_now - 10 * k_day;
+  auto verdicts = evaluate_policy(policy, images, k_test_now);
+  ProtectionOptions options;
+  options.now = earlier;
+  options.clock = k_test_now;
+  const auto protections = protect_repository(images, verdicts, options);
+  EXPECT_EQ(verdicts[0].action, VerdictAction::keep);
+  ASSERT_EQ(protections.size(), 1u);
+  EXPECT_EQ(protections[0].kind, ProtectionKind::unknown_timestamp);
+}
+
 TEST(Protect, FutureAndPre2000TimestampsAreUnknownAndKept) {
   auto future = image("future", {}, -3 * k_day);
   auto ancient = image("ancient", {}, 0);

@@ -47,7 +47,9 @@ std::string_view reference_name(CountType type) {
 
 std::string age_days(EpochMillis now, EpochMillis then) {
   const double days = static_cast<double>(now - then) / static_cast<double>(k_millis_per_day);
-  return days < 0 ? std::string("in the future") : fmt::format("{:.0f} days ago", days);
+  if (days < 0) return "in the future";
+  const double rounded = std::nearbyint(days);
+  return fmt::format("{:.0f} {} ago", rounded, rounded == 1 ? "day" : "days");
 }
 
 std::string rule_summary(const Rule& rule) {
@@ -55,9 +57,9 @@ std::string rule_summary(const Rule& rule) {
   if (rule.count_type == CountType::image_count_more_than) {
     return fmt::format("rule {} keeps the {} newest {}", rule.priority, rule.count_number, what);
   }
-  return fmt::format("rule {} {}s {} {} more than {} days ago", rule.priority,
-                     to_string(rule.action), what, reference_name(rule.count_type),
-                     rule.count_number);
+  return fmt::format("rule {} {}s {} {} more than {} {} ago", rule.priority, to_string(rule.action),
+                     what, reference_name(rule.count_type), rule.count_number,
+                     rule.count_number == 1 ? "day" : "days");
 }
 
 }  // namespace
@@ -217,8 +219,9 @@ std::string_view Explainer::operator()(const Verdict& verdict) {
         out += "in the future";
       } else {
         // As explain()'s "{:.0f}": rounded to nearest, ties to even (the default rounding mode).
-        append_number(out, static_cast<std::int64_t>(std::nearbyint(days)));
-        out += " days ago";
+        const auto rounded = static_cast<std::int64_t>(std::nearbyint(days));
+        append_number(out, rounded);
+        out += rounded == 1 ? " day ago" : " days ago";
       }
       break;
     }

@@ -548,6 +548,10 @@ std::optional<std::string> unwrap_get_lifecycle_policy_output(std::string_view t
   if (!root || root->kind != JsonNode::Kind::object) return std::nullopt;
   const JsonNode* inner = root->find("lifecyclePolicyText");
   if (inner == nullptr || inner->kind != JsonNode::Kind::string) return std::nullopt;
+  // Twice is ambiguous: not unwrapped, so the policy check reports the repeated key.
+  const auto count = std::count_if(root->members.begin(), root->members.end(),
+                                   [](const auto& m) { return m.key == "lifecyclePolicyText"; });
+  if (count != 1) return std::nullopt;
   return inner->text;
 }
 

@@ -107,6 +107,22 @@ TEST(ParsePolicy, AcceptsGetLifecyclePolicyOutput) {
   EXPECT_EQ(parsed->rules.size(), 1u);
 }
 
+// Issue 11: a description with invalid UTF-8 passed `policy validate`, then broke `policy put`
+// (the JSON library refused it) and made `plan -o` write JSON nothing could read. ECR refuses it.
+TEST(ParsePolicy, InvalidUtf8IsRefusedWhereItIs) {
+  const std::string text = "{\"rules\": [{\"rulePriority\": 1, \"description\": \"caf\xe9\"\n" +
+                           rule(1, k_untagged_count).substr(17) + "]}";
+  auto parsed = parse_policy(text, "policy.json");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().code, ErrorCode::invalid_input);
+  EXPECT_NE(parsed.error().message.find("not valid JSON: 1:51: not valid UTF-8"), std::string::npos)
+      << parsed.error().message;
+  const std::string valid =
+      "{\"rules\": [{\"rulePriority\": 1, \"description\": \"caf\xc3\xa9\"\n" +
+      rule(1, k_untagged_count).substr(17) + "]}";
+  EXPECT_TRUE(parse_policy(valid, "policy.json").ok()) << valid;
+}
+
 TEST(ParsePolicy, ErrorNamesFileLineColumnPathAndFix) {
   const std::string text =
       "{\n"

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/image.hpp"
@@ -36,9 +37,26 @@ struct RepositoryInfo {
   std::string uri;  // e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/app
 };
 
+// Who a registry is: what saved plans are matched by, and (ARCHITECTURE.md) what locks and
+// journal records are keyed by — never a display string.
+enum class RegistryKind { ecr, snapshot };
+std::string_view to_string(RegistryKind kind);  // "ecr", "snapshot"
+
+struct RegistryIdentity {
+  RegistryKind kind = RegistryKind::ecr;
+  std::string account;  // ECR: the registry's account id; a snapshot: empty
+  std::string region;   // ECR: its region; a snapshot: empty
+  bool operator==(const RegistryIdentity&) const = default;
+};
+
 class Registry {
  public:
   virtual ~Registry() = default;
+
+  // Who this registry is. An ECR registry knows its account from --registry-id or a role, or
+  // learns it (from a listing, else from the caller's identity); when it cannot be known this
+  // fails, and callers that need it refuse to act.
+  virtual Result<RegistryIdentity> identity() = 0;
 
   // A human name for messages: "snapshot demo.json", "ECR 123456789012 eu-west-1".
   virtual std::string describe() const = 0;

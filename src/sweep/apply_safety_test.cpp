@@ -48,6 +48,7 @@ class ManifestRegistry final : public Registry {
   bool fail = false;
   int calls = 0;
   std::string describe() const override { return "manifest fake"; }
+  Result<RegistryIdentity> identity() override { return RegistryIdentity{}; }
   Result<std::vector<RepositoryInfo>> list_repositories() override {
     return m_inner.list_repositories();
   }

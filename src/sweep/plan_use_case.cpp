@@ -55,6 +55,7 @@ FleetPlan plan_fleet(const std::vector<LabelledRegistry>& registries, const Poli
 }
 
 void merge_fleet_plan(FleetPlan& fleet, const PlanOptions& options) {
+  fleet.unlisted.clear();
   Plan merged;
   merged.now = options.now;
   merged.price_per_gb_month = options.price_per_gb_month;
@@ -65,7 +66,7 @@ void merge_fleet_plan(FleetPlan& fleet, const PlanOptions& options) {
   for (auto& entry : fleet.registries) {
     entry.first = merged.repositories.size();
     if (!entry.listing_error.empty()) {
-      merged.skipped.push_back(
+      fleet.unlisted.push_back(
           {entry.label, "listing the repositories failed: " + entry.listing_error});
       continue;
     }

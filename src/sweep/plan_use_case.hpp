@@ -49,9 +49,12 @@ struct RegistryPlan {
 
 struct FleetPlan {
   std::vector<RegistryPlan> registries;
+  // Registries whose repositories could not be listed at all ("LABEL", the reason): nothing of
+  // them is planned. Kept apart from merged.skipped, which names repositories.
+  std::vector<SkippedRepository> unlisted;
   // Every repository of every registry, in registry order, pointing into the registries' runs;
   // totals over all. Skipped repositories are named "LABEL/REPOSITORY" when there are several
-  // registries; a registry that could not be listed is one skipped entry "LABEL".
+  // registries.
   Plan merged;
 };
 

@@ -27,6 +27,7 @@ class PolicyFakeRegistry : public Registry {
   std::function<void()> on_put;  // e.g. create a repository mid-run
 
   std::string describe() const override { return "fake"; }
+  Result<RegistryIdentity> identity() override { return RegistryIdentity{}; }
   Result<std::vector<RepositoryInfo>> list_repositories() override {
     std::lock_guard lock(m_mutex);
     std::vector<RepositoryInfo> out;

@@ -9,6 +9,7 @@ class SelectedRegistry final : public Registry {
       : m_inner(inner), m_selection(std::move(selection)) {}
 
   std::string describe() const override { return m_inner.describe(); }
+  Result<RegistryIdentity> identity() override { return m_inner.identity(); }
 
   Result<std::vector<RepositoryInfo>> list_repositories() override {
     auto all = m_inner.list_repositories();

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "util/size.hpp"
+#include "util/utf8.hpp"
 
 namespace regsweep {
 namespace {
@@ -142,41 +143,6 @@ Result<std::vector<InputFile>> read_input_files(std::string_view what, const std
   auto text = read_input_file(what, path, max_bytes);
   if (!text) return std::move(text).take_error();
   return std::vector<InputFile>{{path == "-" ? "<stdin>" : path, std::move(text).value()}};
-}
-
-std::optional<std::size_t> invalid_utf8_at(std::string_view text) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  while (i < n) {
-    const unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    unsigned char low = 0x80, high = 0xBF;  // bounds of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      length = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      length = 3;
-      if (c == 0xE0) low = 0xA0;   // overlong
-      if (c == 0xED) high = 0x9F;  // surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      length = 4;
-      if (c == 0xF0) low = 0x90;   // overlong
-      if (c == 0xF4) high = 0x8F;  // above U+10FFFF
-    } else {
-      return i;
-    }
-    if (i + length > n) return i;
-    if (s[i + 1] < low || s[i + 1] > high) return i;
-    for (std::size_t k = 2; k < length; ++k) {
-      if (s[i + k] < 0x80 || s[i + k] > 0xBF) return i;
-    }
-    i += length;
-  }
-  return std::nullopt;
 }
 
 std::string describe_position(std::string_view text, std::size_t offset) {

@@ -27,6 +27,8 @@ constexpr std::size_t k_mebibyte = std::size_t{1} << 20;
 constexpr std::size_t k_policy_max_bytes = 1 * k_mebibyte;  // ECR allows 30,720 characters
 constexpr std::size_t k_config_max_bytes = 16 * k_mebibyte;
 constexpr std::size_t k_list_max_bytes = 1024 * k_mebibyte;  // in-use, Kubernetes JSON, plans
+// Snapshots are usually mapped (any size); this caps those read into memory (stdin).
+constexpr std::size_t k_snapshot_max_bytes = 8192 * k_mebibyte;
 
 struct InputFile {
   std::string path;  // as given, or "<stdin>"
@@ -43,10 +45,6 @@ Result<std::string> read_input_file(std::string_view what, const std::string& pa
 // anything else among them, is refused: nothing is read silently as empty.
 Result<std::vector<InputFile>> read_input_files(std::string_view what, const std::string& path,
                                                 std::size_t max_bytes);
-
-// The byte offset of the first byte that is not part of valid UTF-8 (overlong forms, surrogates
-// and code points above U+10FFFF are invalid too); nullopt when all of `text` is valid.
-std::optional<std::size_t> invalid_utf8_at(std::string_view text);
 
 // "line 3, column 7": where byte `offset` of `text` is, for messages (1-based; columns in bytes).
 std::string describe_position(std::string_view text, std::size_t offset);

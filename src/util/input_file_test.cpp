@@ -1,4 +1,5 @@
 #include "util/input_file.hpp"
+#include "util/utf8.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

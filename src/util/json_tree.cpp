@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "util/utf8.hpp"
+
 namespace regsweep {
 namespace {
 
@@ -210,6 +212,16 @@ class Parser {
       if (static_cast<unsigned char>(c) < 0x20)
         return set_error("control character in string; escape it");
       if (c != '\\') {
+        if (static_cast<unsigned char>(c) >= 0x80) {
+          // RFC 8259 text is UTF-8, and ECR refuses anything else: check each sequence here, so
+          // an invalid byte is reported where it is instead of being passed on (and written
+          // into JSON that nothing can read back).
+          const std::size_t length = utf8_sequence_length(m_text.substr(m_pos, 4));
+          if (length == 0) return set_error("not valid UTF-8; save the file as UTF-8");
+          out.append(m_text.data() + m_pos, length);
+          m_pos += length;
+          continue;
+        }
         out += c;
         ++m_pos;
         continue;

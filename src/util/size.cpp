@@ -30,4 +30,11 @@ double monthly_cost(std::uint64_t bytes, double price_per_gb_month) {
   return static_cast<double>(bytes) / k_bytes_per_gb * price_per_gb_month;
 }
 
+std::string counted(std::uint64_t count, std::string_view singular, std::string_view plural) {
+  std::string digits = std::to_string(count);
+  for (auto at = static_cast<std::ptrdiff_t>(digits.size()) - 3; at > 0; at -= 3)
+    digits.insert(static_cast<std::size_t>(at), ",");
+  return digits + " " + std::string(count == 1 ? singular : plural);
+}
+
 }  // namespace regsweep

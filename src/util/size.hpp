@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace regsweep {
 
@@ -11,5 +12,8 @@ std::string format_bytes(std::uint64_t bytes);
 
 // ECR bills storage per GB-month; AWS billing's "GB" is 2^30 bytes, so that is what we use.
 double monthly_cost(std::uint64_t bytes, double price_per_gb_month);
+
+// "1 repository", "3 repositories", "1,934 images": a count with its noun, thousands separated.
+std::string counted(std::uint64_t count, std::string_view singular, std::string_view plural);
 
 }  // namespace regsweep

@@ -102,5 +102,16 @@ TEST(ParseDuration, Units) {
   EXPECT_FALSE(parse_duration("-1d"));
 }
 
+// Issue 11: --now 2026-02-30 silently became 2026-03-02.
+TEST(ParseTimestamp, DaysThatDoNotExistInTheirMonthAreRefused) {
+  EXPECT_EQ(parse_timestamp("2026-02-30"), std::nullopt);
+  EXPECT_EQ(parse_timestamp("2026-02-29T00:00:00Z"), std::nullopt);
+  EXPECT_EQ(parse_timestamp("2026-04-31"), std::nullopt);
+  EXPECT_EQ(parse_timestamp("1900-02-29"), std::nullopt);
+  EXPECT_TRUE(parse_timestamp("2028-02-29").has_value());
+  EXPECT_TRUE(parse_timestamp("2000-02-29").has_value());
+  EXPECT_TRUE(parse_timestamp("2026-12-31T23:59:59Z").has_value());
+}
+
 }  // namespace
 }  // namespace regsweep

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -38,7 +39,16 @@ class FakeRegistry final : public Registry {
   std::function<void(const std::string& op, const std::string& repository)> before_call;
   std::chrono::milliseconds call_delay{0};  // held inside each call, to expose overlap
 
+  // Who the fake is (an ECR registry of this account and region unless a test says otherwise);
+  // identity_error makes identity() fail.
+  RegistryIdentity identity_value{RegistryKind::ecr, "111111111111", "us-east-1"};
+  std::optional<Error> identity_error;
+
   std::string describe() const override { return "fake registry"; }
+  Result<RegistryIdentity> identity() override {
+    if (identity_error) return *identity_error;
+    return identity_value;
+  }
   Result<std::vector<RepositoryInfo>> list_repositories() override;
   Result<std::vector<ImageRecord>> list_images(const std::string& repository) override;
   Result<std::vector<ImageRecord>> describe_images(

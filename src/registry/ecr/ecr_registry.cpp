@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <utility>
 
 #include "registry/ecr/ecr_json.hpp"
@@ -25,13 +26,43 @@ Error with_context(Error error, const std::string& context) {
 class EcrRegistry final : public Registry {
  public:
   EcrRegistry(EcrTarget target, std::shared_ptr<AwsJsonClient> client)
-      : m_target(std::move(target)), m_client(std::move(client)) {}
+      : m_target(std::move(target)), m_client(std::move(client)), m_account(m_target.registry_id) {}
 
   std::string describe() const override {
     std::string text = "ECR";
     if (!m_target.registry_id.empty()) text += " " + m_target.registry_id;
     if (!m_target.region.empty()) text += " " + m_target.region;
     return text;
+  }
+
+  Result<RegistryIdentity> identity() override {
+    {
+      std::lock_guard lock(m_account_mutex);
+      if (!m_account.empty())
+        return RegistryIdentity{RegistryKind::ecr, m_account, m_target.region};
+    }
+    json request = base_request();
+    request["maxResults"] = 1;
+    auto page = call("DescribeRepositories", request, "DescribeRepositories (whose registry)");
+    if (!page) return std::move(page).take_error();
+    std::string account;
+    if (const auto repos = page->find("repositories");
+        repos != page->end() && repos->is_array() && !repos->empty()) {
+      account = ecr::string_member(repos->front(), "registryId");
+    }
+    if (account.empty() && m_target.caller_account) {
+      auto caller = m_target.caller_account();
+      if (!caller) return with_context(std::move(caller).take_error(), "whose registry");
+      account = *caller;
+    }
+    if (account.empty()) {
+      return make_error(ErrorCode::invalid_input,
+                        describe() +
+                            ": the registry's account is unknown (no repository names it and the "
+                            "caller's identity is not available); fix: pass --registry-id");
+    }
+    remember_account(account);
+    return RegistryIdentity{RegistryKind::ecr, account, m_target.region};
   }
 
   Result<std::vector<RepositoryInfo>> list_repositories() override {
@@ -49,6 +80,7 @@ class EcrRegistry final : public Registry {
           RepositoryInfo info;
           info.name = ecr::string_member(repo, "repositoryName");
           info.registry_id = ecr::string_member(repo, "registryId");
+          remember_account(info.registry_id);
           info.uri = ecr::string_member(repo, "repositoryUri");
           if (!info.name.empty()) out.push_back(std::move(info));
         }
@@ -313,8 +345,16 @@ class EcrRegistry final : public Registry {
     }
   }
 
+  // The registry's account as ECR named it (the first answer wins; they all name the same one).
+  void remember_account(const std::string& account) {
+    std::lock_guard lock(m_account_mutex);
+    if (m_account.empty()) m_account = account;
+  }
+
   EcrTarget m_target;
   std::shared_ptr<AwsJsonClient> m_client;
+  std::mutex m_account_mutex;
+  std::string m_account;  // registry_id, or learnt from ECR
 };
 
 }  // namespace

@@ -91,7 +91,7 @@ FakeJsonClient::Handler paged_images(int total, int page_size, int fail_page = 0
 
 TEST(EcrRegistry, ListImagesReadsEveryPageWithSameFilterAndRegistryId) {
   auto client = std::make_shared<FakeJsonClient>(paged_images(2500, 1000));
-  auto registry = make_ecr_registry({"eu-west-1", "012345678901"}, client);
+  auto registry = make_ecr_registry({"eu-west-1", "012345678901", {}}, client);
   auto images = registry->list_images("team/app");
   ASSERT_TRUE(images.ok()) << images.error().message;
   EXPECT_THAT(*images, SizeIs(2500));
@@ -111,7 +111,7 @@ TEST(EcrRegistry, ListImagesReadsEveryPageWithSameFilterAndRegistryId) {
 
 TEST(EcrRegistry, FailingSecondPageFailsTheWholeListing) {
   auto client = std::make_shared<FakeJsonClient>(paged_images(2500, 1000, /*fail_page=*/2));
-  auto registry = make_ecr_registry({"eu-west-1", ""}, client);
+  auto registry = make_ecr_registry({"eu-west-1", "", {}}, client);
   auto images = registry->list_images("app");
   ASSERT_FALSE(images.ok());
   EXPECT_EQ(images.error().code, ErrorCode::transient);
@@ -140,7 +140,7 @@ TEST(EcrRegistry, MapsEveryImageDetailField) {
          {"imageStatus", "ACTIVATING"}}}}};
   auto client = std::make_shared<FakeJsonClient>(
       [&](const std::string&, const json&) -> Result<std::string> { return page.dump(); });
-  auto images = make_ecr_registry({"us-east-1", ""}, client)->list_images("r1");
+  auto images = make_ecr_registry({"us-east-1", "", {}}, client)->list_images("r1");
   ASSERT_TRUE(images.ok()) << images.error().message;
   ASSERT_THAT(*images, SizeIs(2));
   const ImageRecord& bb = (*images)[0];  // newest first
@@ -189,7 +189,7 @@ TEST(EcrRegistry, ReadsManifestsOfIndexesAndArtifacts) {
     }
     return json{{"images", images}, {"failures", json::array()}}.dump();
   });
-  auto images = make_ecr_registry({"us-east-1", ""}, client)->list_images("r");
+  auto images = make_ecr_registry({"us-east-1", "", {}}, client)->list_images("r");
   ASSERT_TRUE(images.ok()) << images.error().message;
   const auto calls = client->calls("BatchGetImage");
   ASSERT_THAT(calls, SizeIs(1));
@@ -224,7 +224,7 @@ TEST(EcrRegistry, ManifestFailureFailsTheListing) {
                        {"failureReason", "kms"}}}}}
             .dump();
       });
-  auto images = make_ecr_registry({"us-east-1", ""}, client)->list_images("r");
+  auto images = make_ecr_registry({"us-east-1", "", {}}, client)->list_images("r");
   ASSERT_FALSE(images.ok());
   EXPECT_THAT(images.error().message, ::testing::HasSubstr("KmsError"));
 }
@@ -248,7 +248,7 @@ TEST(EcrRegistry, DeletesInChunksOfAtMost100AndReportsEveryFailure) {
       });
   std::vector<ImageId> ids;
   for (int i = 0; i < 250; ++i) ids.push_back({digest_of(i), ""});
-  auto outcome = make_ecr_registry({"us-east-1", ""}, client)->delete_images("r", ids);
+  auto outcome = make_ecr_registry({"us-east-1", "", {}}, client)->delete_images("r", ids);
   ASSERT_TRUE(outcome.ok());
   const auto calls = client->calls("BatchDeleteImage");
   ASSERT_THAT(calls, SizeIs(3));
@@ -271,7 +271,7 @@ TEST(EcrRegistry, WholeCallDeleteErrorMarksEveryIdOfThatChunk) {
       });
   std::vector<ImageId> ids;
   for (int i = 0; i < 150; ++i) ids.push_back({"", "t" + std::to_string(i)});
-  auto outcome = make_ecr_registry({"us-east-1", ""}, client)->delete_images("r", ids);
+  auto outcome = make_ecr_registry({"us-east-1", "", {}}, client)->delete_images("r", ids);
   ASSERT_TRUE(outcome.ok());
   EXPECT_THAT(outcome->deleted, SizeIs(100));
   ASSERT_THAT(outcome->failures, SizeIs(50));
@@ -293,7 +293,7 @@ TEST(EcrRegistry, DescribeByDigestTreatsUnknownDigestsAsAbsent) {
         }
         return json{{"imageDetails", details}}.dump();
       });
-  auto images = make_ecr_registry({"us-east-1", ""}, client)
+  auto images = make_ecr_registry({"us-east-1", "", {}}, client)
                     ->describe_images("r", {"sha256:a", "sha256:gone", "sha256:b", "sha256:c"});
   ASSERT_TRUE(images.ok()) << images.error().message;
   std::vector<std::string> digests;
@@ -318,7 +318,7 @@ TEST(EcrRegistry, RepositoriesAllPagesAndLifecyclePolicyNotFound) {
     }
     return service_error(ErrorCode::not_found, "LifecyclePolicyNotFoundException");
   });
-  auto registry = make_ecr_registry({"us-east-1", "012345678901"}, client);
+  auto registry = make_ecr_registry({"us-east-1", "012345678901", {}}, client);
   auto repos = registry->list_repositories();
   ASSERT_TRUE(repos.ok());
   ASSERT_THAT(*repos, SizeIs(2));
@@ -336,6 +336,78 @@ TEST(EcrRegistry, RepositoriesAllPagesAndLifecyclePolicyNotFound) {
   ASSERT_TRUE(registry->put_lifecycle_policy("a", "{\"rules\":[]}").ok());
   EXPECT_EQ(client->calls("PutLifecyclePolicy")[0].request["lifecyclePolicyText"],
             "{\"rules\":[]}");
+}
+
+}  // namespace
+}  // namespace regsweep
+
+namespace regsweep {
+namespace {
+
+// Issue 11: a saved plan of account 111... was applied in account 222... because a registry opened
+// with base credentials did not know its account. identity() always knows, or fails.
+TEST(EcrRegistryIdentity, RegistryIdOrRoleAccountNeedsNoCall) {
+  auto client = std::make_shared<FakeJsonClient>(
+      [](const std::string&, const json&) -> Result<std::string> { return std::string("{}"); });
+  auto registry = make_ecr_registry({"eu-west-1", "012345678901", {}}, client);
+  auto identity = registry->identity();
+  ASSERT_TRUE(identity.ok()) << identity.error().message;
+  EXPECT_EQ(*identity, (RegistryIdentity{RegistryKind::ecr, "012345678901", "eu-west-1"}));
+  EXPECT_THAT(client->calls("DescribeRepositories"), SizeIs(0));
+}
+
+TEST(EcrRegistryIdentity, LearnsTheAccountFromTheRepositoriesOnce) {
+  auto client =
+      std::make_shared<FakeJsonClient>([](const std::string&, const json&) -> Result<std::string> {
+        return json{{"repositories", {{{"repositoryName", "app"}, {"registryId", "222222222222"}}}}}
+            .dump();
+      });
+  bool asked = false;
+  auto registry = make_ecr_registry({"us-east-1", "",
+                                     [&]() -> Result<std::string> {
+                                       asked = true;
+                                       return std::string("999999999999");
+                                     }},
+                                    client);
+  auto identity = registry->identity();
+  ASSERT_TRUE(identity.ok()) << identity.error().message;
+  EXPECT_EQ(identity->account, "222222222222");
+  EXPECT_TRUE(registry->identity().ok());
+  const auto calls = client->calls("DescribeRepositories");
+  ASSERT_THAT(calls, SizeIs(1));
+  EXPECT_EQ(calls[0].request["maxResults"], 1);
+  EXPECT_FALSE(asked) << "the caller's identity is asked only when no repository names the account";
+}
+
+TEST(EcrRegistryIdentity, AnEmptyRegistryAsksWhoTheCallerIs) {
+  auto client =
+      std::make_shared<FakeJsonClient>([](const std::string&, const json&) -> Result<std::string> {
+        return std::string(R"({"repositories": []})");
+      });
+  auto registry = make_ecr_registry(
+      {"us-east-1", "", []() -> Result<std::string> { return std::string("333333333333"); }},
+      client);
+  auto identity = registry->identity();
+  ASSERT_TRUE(identity.ok()) << identity.error().message;
+  EXPECT_EQ(identity->account, "333333333333");
+}
+
+TEST(EcrRegistryIdentity, UnknowableAccountFails) {
+  auto client =
+      std::make_shared<FakeJsonClient>([](const std::string&, const json&) -> Result<std::string> {
+        return std::string(R"({"repositories": []})");
+      });
+  auto without_sts = make_ecr_registry({"us-east-1", "", {}}, client);
+  EXPECT_FALSE(without_sts->identity().ok());
+  auto failing_sts = make_ecr_registry({"us-east-1", "",
+                                        []() -> Result<std::string> {
+                                          return make_error(ErrorCode::unauthorized,
+                                                            "sts GetCallerIdentity: denied");
+                                        }},
+                                       client);
+  auto identity = failing_sts->identity();
+  ASSERT_FALSE(identity.ok());
+  EXPECT_NE(identity.error().message.find("sts GetCallerIdentity: denied"), std::string::npos);
 }
 
 }  // namespace

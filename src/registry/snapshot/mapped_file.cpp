@@ -12,7 +12,9 @@ MappedFile::~MappedFile() {
 }
 
 bool MappedFile::map(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO must not block here; anything but a regular file is read (and refused) by
+  // the caller.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return false;
   struct stat st {};
   const long page = ::sysconf(_SC_PAGESIZE);

@@ -10,6 +10,7 @@
 #include "registry/snapshot/mapped_file.hpp"
 #include "registry/snapshot/repository_split.hpp"
 #include "registry/snapshot/snapshot_parser.hpp"
+#include "util/input_file.hpp"
 #include "util/parallel.hpp"
 
 namespace regsweep {
@@ -92,16 +93,11 @@ Result<Inventory> load_snapshot(const std::string& path) {
     MappedFile file;
     if (file.map(path)) return parse_document(path, file.view());
   }
-  simdjson::padded_string padded;
-  if (path == "-") {
-    std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    padded = simdjson::padded_string(text);
-  } else if (auto error = simdjson::padded_string::load(path).get(padded);
-             error != simdjson::SUCCESS) {
-    return make_error(ErrorCode::invalid_input, path + ": cannot read the snapshot file (" +
-                                                    simdjson::error_message(error) +
-                                                    "); check the path and permissions");
-  }
+  // Standard input, or a file too close to a page boundary to map with simdjson's padding (or
+  // not a regular file, which the reader refuses with a message).
+  auto text = read_input_file("--snapshot", path, k_snapshot_max_bytes);
+  if (!text) return std::move(text).take_error();
+  simdjson::padded_string padded(*text);
   return parse_document(path == "-" ? "<stdin>" : path, padded);
 }
 

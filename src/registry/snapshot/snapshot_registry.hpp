@@ -29,6 +29,9 @@ class SnapshotRegistry final : public Registry {
   std::shared_ptr<const Inventory> inventory() const { return m_inventory; }
 
   std::string describe() const override;
+  Result<RegistryIdentity> identity() override {
+    return RegistryIdentity{RegistryKind::snapshot, "", ""};
+  }
   Result<std::vector<RepositoryInfo>> list_repositories() override;
   Result<std::vector<ImageRecord>> list_images(const std::string& repository) override;
   Result<std::vector<ImageRecord>> describe_images(
