@@ -89,6 +89,9 @@ int main(int argc, char** argv) {
     }
   }
   emu->faults.configure(Json{{"seed", fault_seed}});
+  // Before seeding: seeded repositories belong to this account and region.
+  if (region) emu->store.region = *region;
+  if (account) emu->store.account_id = *account;
   if (!seed_file.empty()) {
     auto started = std::chrono::steady_clock::now();
     if (auto problem = load_snapshot_file(seed_file, emu->store, wall_clock_millis())) {
@@ -103,8 +106,6 @@ int main(int argc, char** argv) {
     std::cerr << "ecr-emulator: seeded " << emu->store.repositories.size() << " repositories, "
               << images << " images in " << ms << " ms\n";
   }
-  if (region) emu->store.region = *region;
-  if (account) emu->store.account_id = *account;
   emu->config.credentials.region = emu->store.region;
   emu->config.credentials.account_id = emu->store.account_id;
 

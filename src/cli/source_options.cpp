@@ -9,6 +9,21 @@
 
 namespace regsweep::cli {
 
+namespace {
+
+// The reader's messages name the file, line and column; the flag is named here.
+Result<std::unique_ptr<SnapshotRegistry>> open_snapshot(const std::string& path) {
+  auto snapshot = SnapshotRegistry::open(path);
+  if (!snapshot.ok()) {
+    Error error = std::move(snapshot).take_error();
+    error.message = "--snapshot " + error.message;
+    return error;
+  }
+  return snapshot;
+}
+
+}  // namespace
+
 void add_source_options(CLI::App& sub, SourceOptions& options) {
   auto* snapshot =
       sub.add_option("--snapshot", options.snapshot,
@@ -26,7 +41,7 @@ void add_source_options(CLI::App& sub, SourceOptions& options) {
 
 Result<std::unique_ptr<Registry>> open_source(const SourceOptions& options) {
   if (!options.snapshot.empty()) {
-    auto snapshot = SnapshotRegistry::open(options.snapshot);
+    auto snapshot = open_snapshot(options.snapshot);
     if (!snapshot.ok()) return std::move(snapshot).take_error();
     return std::unique_ptr<Registry>(std::move(snapshot).value());
   }
@@ -75,7 +90,7 @@ void add_fleet_source_options(CLI::App& sub, FleetSourceOptions& options) {
 
 Result<std::vector<OpenedRegistry>> open_fleet_source(const FleetSourceOptions& options) {
   if (options.snapshot.empty()) return open_ecr_fleet(options.ecr);
-  auto snapshot = SnapshotRegistry::open(options.snapshot);
+  auto snapshot = open_snapshot(options.snapshot);
   if (!snapshot.ok()) return std::move(snapshot).take_error();
   std::vector<OpenedRegistry> opened;
   OpenedRegistry entry;

@@ -17,8 +17,9 @@ namespace regsweep {
 namespace {
 
 Error input_error(std::string_view what, const std::string& path, const std::string& problem) {
+  const std::string name = path == "-" ? "<stdin>" : path;
   return make_error(ErrorCode::invalid_input,
-                    std::string(what) + " " + (path == "-" ? "<stdin>" : path) + ": " + problem);
+                    (what.empty() ? name : std::string(what) + " " + name) + ": " + problem);
 }
 
 std::string kind_of(mode_t mode) {

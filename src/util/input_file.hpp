@@ -35,7 +35,8 @@ struct InputFile {
   std::string text;
 };
 
-// `what` names the input in messages ("--policy", "settings.journal"). "-" reads standard input.
+// `what` names the input in messages ("--policy", "settings.journal"; empty: the path alone, for
+// layers below the CLI, whose caller names the flag). "-" reads standard input.
 Result<std::string> read_input_file(std::string_view what, const std::string& path,
                                     std::size_t max_bytes);
 

@@ -95,7 +95,7 @@ Result<Inventory> load_snapshot(const std::string& path) {
   }
   // Standard input, or a file too close to a page boundary to map with simdjson's padding (or
   // not a regular file, which the reader refuses with a message).
-  auto text = read_input_file("--snapshot", path, k_snapshot_max_bytes);
+  auto text = read_input_file("", path, k_snapshot_max_bytes);
   if (!text) return std::move(text).take_error();
   simdjson::padded_string padded(*text);
   return parse_document(path == "-" ? "<stdin>" : path, padded);
