@@ -105,7 +105,8 @@ int run_journal_show(const JournalShowOptions& options) {
   }
   const std::string output =
       options.output.empty() ? (stdout_is_terminal() ? "table" : "json") : options.output;
-  auto contents = read_journal_file(path);
+  // A directory, device or FIFO is refused (exit 2), never shown as an empty journal.
+  auto contents = read_journal_file(path, options.journal.empty() ? "journal" : "--journal");
   if (!contents) {
     if (contents.error().code != ErrorCode::not_found)
       return report_error(command, contents.error());

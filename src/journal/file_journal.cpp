@@ -7,11 +7,11 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "journal/journal.hpp"
+#include "journal/private_file.hpp"
 #include "journal/state_dir.hpp"
+#include "util/input_file.hpp"
 
 namespace regsweep {
 namespace {
@@ -42,24 +42,32 @@ Status write_all(int fd, std::string_view data, const std::string& path) {
 
 }  // namespace
 
-Result<std::unique_ptr<FileJournal>> FileJournal::open(const std::string& path) {
+Result<std::unique_ptr<FileJournal>> FileJournal::open(const std::string& path, uid_t owner) {
   if (path.empty())
     return make_error(ErrorCode::invalid_input, "journal: empty path; pass --journal FILE");
-  if (auto status = create_private_directories(parent_of(path)); !status) return status.error();
-  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return io_error(path, "cannot open");
-  std::unique_ptr<FileJournal> journal(new FileJournal(path, fd));
+  if (path == "-") {
+    return make_error(ErrorCode::invalid_input,
+                      "journal -: a journal is a file, not standard output; pass --journal FILE");
+  }
+  const std::string label = "journal " + path;
+  if (auto status = create_private_directories(parent_of(path), owner); !status) {
+    auto error = std::move(status).take_error();
+    error.message = label + ": " + error.message;
+    return error;
+  }
+  // Read and write on one descriptor: the torn-line check below reads the file it will write.
+  auto fd = open_private_file(label, path, O_RDWR | O_APPEND | O_CREAT, owner);
+  if (!fd) return std::move(fd).take_error();
+  std::unique_ptr<FileJournal> journal(new FileJournal(path, *fd));
   // A torn last line from a crash: end it, so the next record is not glued onto it.
-  const int reader = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (reader < 0) return io_error(path, "cannot open for reading");
+  struct stat info {};
+  if (::fstat(*fd, &info) != 0) return io_error(path, "cannot stat");
   char last = '\n';
-  const off_t size = ::lseek(reader, 0, SEEK_END);
-  const bool got = size <= 0 || ::pread(reader, &last, 1, size - 1) == 1;
-  ::close(reader);
-  if (!got) return io_error(path, "cannot read the last byte");
+  if (info.st_size > 0 && ::pread(*fd, &last, 1, info.st_size - 1) != 1)
+    return io_error(path, "cannot read the last byte");
   if (last != '\n') {
-    if (auto status = write_all(fd, "\n", path); !status) return status.error();
-    if (::fsync(fd) != 0) return io_error(path, "fsync");
+    if (auto status = write_all(*fd, "\n", path); !status) return status.error();
+    if (::fsync(*fd) != 0) return io_error(path, "fsync");
   }
   // The new file's directory entry must survive a crash too.
   if (const int dir = ::open(parent_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -81,16 +89,20 @@ Status FileJournal::append(const JournalRecord& record) {
   return ok_status();
 }
 
-Result<JournalContents> read_journal_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const auto code = errno == ENOENT ? ErrorCode::not_found : ErrorCode::invalid_input;
-    return make_error(code, "journal " + path + ": cannot open (" + std::strerror(errno) +
-                                "); nothing has been journaled there yet, or pass --journal FILE");
+Result<JournalContents> read_journal_file(const std::string& path, std::string_view what) {
+  // Missing is not an error: nothing has been journaled there yet.
+  struct stat info {};
+  if (path != "-" && !path.empty() && ::stat(path.c_str(), &info) != 0 && errno == ENOENT) {
+    return make_error(ErrorCode::not_found,
+                      std::string(what) + " " + path +
+                          ": no such file; nothing has been journaled there yet, or pass "
+                          "--journal FILE");
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_journal(text.str());
+  // Not checked as UTF-8 as a whole: a line torn mid-character is reported by parse_journal, and
+  // the records around it stay readable.
+  auto text = read_input_bytes(what, path, k_journal_max_bytes);
+  if (!text) return std::move(text).take_error();
+  return parse_journal(*text);
 }
 
 }  // namespace regsweep

@@ -3,18 +3,21 @@
 // exactly what was deleted, why, and restore it (the manifest body is kept when it was read).
 //
 // The file form is JSON lines (docs/journal.md): one object per line, each written with a single
-// write() and then fsync()'d, on a file opened O_APPEND|O_CREAT with mode 0600 in a directory
-// created 0700. Records carry no request, credential or endpoint data.
+// write() and then fsync()'d, on a file opened O_APPEND|O_CREAT|O_NOFOLLOW with mode 0600 in a
+// directory created 0700. Records carry no request, credential or endpoint data.
 //
 // Timestamps come from the caller (the sweep layer owns the clock), so tests are deterministic.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "journal/state_dir.hpp"
 #include "util/result.hpp"
 #include "util/time.hpp"
 
@@ -84,9 +87,14 @@ class Journal {
 
 class FileJournal final : public Journal {
  public:
-  // Creates the parent directory (0700) and the file (0600) when missing. If the file's last byte
-  // is not a newline (a torn write), a newline is written first so new records start clean.
-  static Result<std::unique_ptr<FileJournal>> open(const std::string& path);
+  // Creates the parent directory (0700) and the file (0600) when missing. Refuses, before writing
+  // a byte (invalid_input): a symlink as the file or as its directory, anything but a regular file
+  // owned by `owner` (the effective user; a parameter for tests) with one link, a directory
+  // someone else could swap files in (state_dir.hpp, private_file.hpp). An existing file's mode
+  // is tightened to 0600. If the file's last byte is not a newline (a torn write), a newline is
+  // written first so new records start clean.
+  static Result<std::unique_ptr<FileJournal>> open(const std::string& path,
+                                                   uid_t owner = effective_uid());
   ~FileJournal() override;
   FileJournal(const FileJournal&) = delete;
   FileJournal& operator=(const FileJournal&) = delete;
@@ -100,7 +108,16 @@ class FileJournal final : public Journal {
   int m_fd = -1;
 };
 
-// Reads and parses a journal file; not_found when it does not exist.
-Result<JournalContents> read_journal_file(const std::string& path);
+// The most a journal may hold to be read (journal show, settling interrupted runs): the whole
+// file is read into memory. About 3 KB per deletion (an intent with its manifest, a result), so
+// some 350,000 deletions; past it, move the file aside and regsweep starts a new one.
+constexpr std::size_t k_journal_max_bytes = std::size_t{1} << 30;
+
+// Reads and parses a journal file; not_found when it does not exist; invalid_input (the message
+// starts with `what` and the path) for a directory, device, FIFO or socket, an unreadable file, or
+// one larger than k_journal_max_bytes. "-" reads standard input. Symlinks are followed: reading
+// changes nothing.
+Result<JournalContents> read_journal_file(const std::string& path,
+                                          std::string_view what = "journal");
 
 }  // namespace regsweep

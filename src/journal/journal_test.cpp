@@ -1,7 +1,9 @@
 #include "journal/journal.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -29,6 +31,43 @@ std::string slurp(const std::string& path) {
   text << in.rdbuf();
   return text.str();
 }
+
+void spit(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+mode_t mode_of(const std::string& path) {
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0) return 0;
+  return info.st_mode & 07777;
+}
+
+// "Someone else's" file or directory: as root (CI), given to uid 4242 for real, and the effective
+// user is checked for; a normal user cannot give files away, so the check is asked for another
+// uid instead. Returns the owner to pass.
+uid_t give_away(const std::string& path) {
+  if (::geteuid() != 0) return ::geteuid() + 1;
+  EXPECT_EQ(::lchown(path.c_str(), 4242, 4242), 0) << path;
+  return ::geteuid();
+}
+
+// A directory whose own checks pass for any owner a test passes: a private one as root; as a
+// normal user /tmp (root's and sticky), since the owner passed is not ours.
+std::string neutral_dir(const std::string& own) {
+  return ::geteuid() == 0 ? own : "/tmp";
+}
+
+// A character device like /dev/null. As root, a private node: should the code under test ever
+// chmod what it opens, the machine's /dev/null must not become 0600.
+std::string null_device(const std::string& dir) {
+  if (::geteuid() != 0) return "/dev/null";
+  const std::string path = dir + "/null";
+  EXPECT_EQ(::mknod(path.c_str(), S_IFCHR | 0666, ::makedev(1, 3)), 0) << path;
+  return path;
+}
+
+// Someone's file with no newline at its end: the torn-line repair would write one into it.
+const std::string k_victim_text = "victim: not a journal, and no newline at the end";
 
 JournalRecord intent() {
   JournalRecord r;
@@ -174,9 +213,180 @@ TEST(FileJournal, ErrorsAreValues) {
   auto missing = read_journal_file("/nonexistent/journal.jsonl");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ErrorCode::not_found);
+  // A journal whose directory is a device: the path is wrong, so exit 2 (it was internal).
   auto not_dir = FileJournal::open("/dev/null/journal.jsonl");
   ASSERT_FALSE(not_dir.ok());
-  EXPECT_EQ(not_dir.error().code, ErrorCode::internal);
+  EXPECT_EQ(not_dir.error().code, ErrorCode::invalid_input);
+  EXPECT_NE(not_dir.error().message.find("state directory /dev/null: not a directory"),
+            std::string::npos)
+      << not_dir.error().message;
+}
+
+// Issue 11: `--journal link` with link -> victim.txt appended to victim.txt.
+TEST(FileJournal, ASymlinkIsRefusedAndItsTargetIsNotTouched) {
+  const std::string dir = temp_dir();
+  const std::string victim = dir + "/victim.txt";
+  spit(victim, k_victim_text);
+  const std::string link = dir + "/journal.jsonl";
+  ASSERT_EQ(::symlink(victim.c_str(), link.c_str()), 0);
+  auto journal = FileJournal::open(link);
+  ASSERT_FALSE(journal.ok());
+  EXPECT_EQ(journal.error().code, ErrorCode::invalid_input);
+  EXPECT_EQ(journal.error().message,
+            "journal " + link +
+                ": is a symbolic link; regsweep never writes through a link (it can be pointed at "
+                "any file); name the file itself, or replace the link with a file");
+  EXPECT_EQ(slurp(victim), k_victim_text);
+  // A dangling link is refused too: its target is not created.
+  const std::string dangling = dir + "/dangling.jsonl";
+  ASSERT_EQ(::symlink((dir + "/created").c_str(), dangling.c_str()), 0);
+  EXPECT_FALSE(FileJournal::open(dangling).ok());
+  EXPECT_FALSE(fs::exists(dir + "/created"));
+  fs::remove_all(dir);
+}
+
+// A device, a FIFO or a directory is not a journal: /dev/null "kept" every record and lost it.
+TEST(FileJournal, AnythingButARegularFileIsRefused) {
+  const std::string dir = temp_dir();
+  const std::string device = null_device(dir);
+  auto null = FileJournal::open(device);
+  ASSERT_FALSE(null.ok());
+  EXPECT_EQ(
+      null.error().message,
+      "journal " + device + ": is a character device, not a regular file; name a regular file");
+  const std::string fifo = dir + "/fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);  // so no open() can block
+  ASSERT_GE(reader, 0);
+  auto piped = FileJournal::open(fifo);
+  ::close(reader);
+  ASSERT_FALSE(piped.ok());
+  EXPECT_NE(piped.error().message.find("is a FIFO (named pipe), not a regular file"),
+            std::string::npos)
+      << piped.error().message;
+  auto directory = FileJournal::open(dir);
+  ASSERT_FALSE(directory.ok());
+  EXPECT_EQ(directory.error().code, ErrorCode::invalid_input);
+  EXPECT_NE(directory.error().message.find("is a directory"), std::string::npos)
+      << directory.error().message;
+  auto dash = FileJournal::open("-");  // not standard output, and no file named "-"
+  ASSERT_FALSE(dash.ok());
+  EXPECT_EQ(dash.error().code, ErrorCode::invalid_input);
+  fs::remove_all(dir);
+}
+
+TEST(FileJournal, AFileOfSomeoneElseOrWithASecondNameIsRefusedUntouched) {
+  const std::string dir = temp_dir();
+  char name[] = "/regsweep-foreign-journal-XXXXXX";
+  std::string path = neutral_dir(dir) + name;
+  const int fd = ::mkstemp(path.data());
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::write(fd, k_victim_text.data(), k_victim_text.size()),
+            static_cast<ssize_t>(k_victim_text.size()));
+  ::close(fd);
+  const uid_t owner = give_away(path);
+  auto foreign = FileJournal::open(path, owner);
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_EQ(foreign.error().code, ErrorCode::invalid_input);
+  EXPECT_NE(foreign.error().message.find("journal " + path + ": owned by uid "), std::string::npos)
+      << foreign.error().message;
+  EXPECT_NE(foreign.error().message.find("not by this user (uid " + std::to_string(owner) + ")"),
+            std::string::npos)
+      << foreign.error().message;
+  EXPECT_EQ(slurp(path), k_victim_text);
+  ::unlink(path.c_str());
+  // A hard link: the same file under another name, perhaps someone's file outside our directory.
+  const std::string victim = dir + "/victim.txt";
+  spit(victim, k_victim_text);
+  ASSERT_EQ(::link(victim.c_str(), (dir + "/journal.jsonl").c_str()), 0);
+  auto linked = FileJournal::open(dir + "/journal.jsonl");
+  ASSERT_FALSE(linked.ok());
+  EXPECT_NE(linked.error().message.find(": has 2 hard links"), std::string::npos)
+      << linked.error().message;
+  EXPECT_EQ(slurp(victim), k_victim_text);
+  fs::remove_all(dir);
+}
+
+// An existing journal made 0644 (by hand, a restore, a volume's fsGroup) is private again.
+TEST(FileJournal, AnExistingJournalsModeIsTightenedTo0600) {
+  const std::string dir = temp_dir();
+  const std::string path = dir + "/journal.jsonl";
+  spit(path, to_journal_line(intent()) + "\n");
+  ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
+  auto journal = FileJournal::open(path);
+  ASSERT_TRUE(journal.ok()) << journal.error().message;
+  EXPECT_EQ(mode_of(path), 0600u);
+  ASSERT_TRUE((*journal)->append(result(JournalOutcome::deleted)).ok());
+  EXPECT_EQ(read_journal_file(path)->records.size(), 2u);
+  fs::remove_all(dir);
+}
+
+// The journal's directory: a symlink (pointing anywhere), someone else's directory, or one every
+// user may write (who could swap the journal) is refused; nothing is created through it.
+TEST(FileJournal, ADirectoryThatIsALinkOrNotOursIsRefused) {
+  const std::string dir = temp_dir();
+  fs::create_directories(dir + "/elsewhere");
+  ASSERT_EQ(::symlink((dir + "/elsewhere").c_str(), (dir + "/state").c_str()), 0);
+  auto linked = FileJournal::open(dir + "/state/journal.jsonl");
+  ASSERT_FALSE(linked.ok());
+  EXPECT_EQ(linked.error().code, ErrorCode::invalid_input);
+  EXPECT_EQ(
+      linked.error().message.rfind("journal " + dir + "/state/journal.jsonl: state directory " +
+                                       dir + "/state: is a symbolic link; ",
+                                   0),
+      0u)
+      << linked.error().message;
+  EXPECT_TRUE(fs::is_empty(dir + "/elsewhere"));
+
+  fs::create_directories(dir + "/theirs");
+  const uid_t owner = give_away(dir + "/theirs");
+  auto foreign = FileJournal::open(dir + "/theirs/journal.jsonl", owner);
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_NE(foreign.error().message.find("state directory " + dir + "/theirs: owned by uid "),
+            std::string::npos)
+      << foreign.error().message;
+  EXPECT_FALSE(fs::exists(dir + "/theirs/journal.jsonl"));
+
+  fs::create_directories(dir + "/open");
+  ASSERT_EQ(::chmod((dir + "/open").c_str(), 0777), 0);
+  auto open = FileJournal::open(dir + "/open/journal.jsonl");
+  ASSERT_FALSE(open.ok());
+  EXPECT_NE(open.error().message.find("writable by every user (and not sticky)"), std::string::npos)
+      << open.error().message;
+  EXPECT_FALSE(fs::exists(dir + "/open/journal.jsonl"));
+  // Sticky like /tmp: others cannot rename or remove our file there.
+  ASSERT_EQ(::chmod((dir + "/open").c_str(), 01777), 0);
+  EXPECT_TRUE(FileJournal::open(dir + "/open/journal.jsonl").ok());
+  fs::remove_all(dir);
+}
+
+// `journal show --journal DIR` printed an empty journal and exited 0.
+TEST(FileJournal, ReadingADirectoryOrADeviceIsAnErrorNamingTheFlag) {
+  const std::string dir = temp_dir();
+  auto directory = read_journal_file(dir, "--journal");
+  ASSERT_FALSE(directory.ok());
+  EXPECT_EQ(directory.error().code, ErrorCode::invalid_input);
+  EXPECT_EQ(directory.error().message, "--journal " + dir + ": is a directory; name a file");
+  auto device = read_journal_file("/dev/zero");
+  ASSERT_FALSE(device.ok());
+  EXPECT_EQ(device.error().code, ErrorCode::invalid_input);
+  fs::remove_all(dir);
+}
+
+// A torn line may end in the middle of a character: that line is reported, not the whole journal.
+TEST(FileJournal, ALineTornMidCharacterKeepsTheRestReadable) {
+  const std::string dir = temp_dir();
+  const std::string path = dir + "/journal.jsonl";
+  JournalRecord tagged = intent();
+  tagged.reason = "caf\xc3\xa9";
+  const std::string line = to_journal_line(tagged);
+  spit(path, line + "\n" + line.substr(0, line.find("\xc3") + 1));
+  auto contents = read_journal_file(path);
+  ASSERT_TRUE(contents.ok()) << contents.error().message;
+  EXPECT_EQ(contents->records.size(), 1u);
+  ASSERT_EQ(contents->bad_lines.size(), 1u);
+  EXPECT_TRUE(contents->bad_lines[0].torn_tail);
+  fs::remove_all(dir);
 }
 
 TEST(StateDirectory, FollowsXdg) {

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "journal/private_file.hpp"
 #include "journal/state_dir.hpp"
 
 namespace regsweep {
@@ -37,6 +38,13 @@ std::uint64_t fnv1a(const std::string& text) {
   return hash;
 }
 
+std::string parent_of(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
 }  // namespace
 
 std::string lock_file_name(const std::string& registry, const std::string& region,
@@ -58,14 +66,19 @@ std::string lock_file_name(const std::string& registry, const std::string& regio
 Result<RepositoryLock> RepositoryLock::acquire(const std::string& lock_directory,
                                                const std::string& registry,
                                                const std::string& region,
-                                               const std::string& repository) {
-  if (auto status = create_private_directories(lock_directory); !status) return status.error();
+                                               const std::string& repository, uid_t owner) {
+  // Whoever can rename entries in the lock directory, or rename the directory itself, can make
+  // two runs lock two different files: both it and the state directory holding it must be ours.
+  // The state directory first, so that nothing is created inside one that is not ours.
+  if (auto status = create_private_directories(parent_of(lock_directory), owner); !status)
+    return status.error();
+  if (auto status = create_private_directories(lock_directory, owner); !status)
+    return status.error();
   const std::string path = lock_directory + "/" + lock_file_name(registry, region, repository);
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return make_error(ErrorCode::internal,
-                      "lock " + path + ": cannot open (" + std::strerror(errno) + ")");
-  }
+  // Never truncated or written before it is known to be our own regular file, and held.
+  auto opened = open_private_file("lock " + path, path, O_RDWR | O_CREAT, owner);
+  if (!opened) return std::move(opened).take_error();
+  const int fd = *opened;
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;
     char buffer[32] = {};

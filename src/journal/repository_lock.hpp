@@ -9,16 +9,22 @@
 
 #include <string>
 
+#include "journal/state_dir.hpp"
 #include "util/result.hpp"
 
 namespace regsweep {
 
 class RepositoryLock {
  public:
-  // `lock_directory` is created (0700) when missing, e.g. <state directory>/locks.
+  // `lock_directory` is created (0700) when missing, e.g. <state directory>/locks. Its parent
+  // (the state directory), then it, must pass check_private_directory, and the lock file
+  // open_private_file (regular, owned by `owner`, one link, no symlink; state_dir.hpp,
+  // private_file.hpp): else invalid_input, and nothing is written. The file is truncated only once
+  // it is ours and held.
   static Result<RepositoryLock> acquire(const std::string& lock_directory,
                                         const std::string& registry, const std::string& region,
-                                        const std::string& repository);
+                                        const std::string& repository,
+                                        uid_t owner = effective_uid());
 
   RepositoryLock(RepositoryLock&& other) noexcept;
   RepositoryLock& operator=(RepositoryLock&& other) noexcept;

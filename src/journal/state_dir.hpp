@@ -3,6 +3,8 @@
 // $HOME/.local/state/regsweep. Environment access is passed in, so tests need no real environment.
 #pragma once
 
+#include <sys/types.h>
+
 #include <functional>
 #include <optional>
 #include <string>
@@ -22,7 +24,19 @@ Result<std::string> default_state_directory(const GetEnv& env);
 // <state directory>/journal.jsonl
 Result<std::string> default_journal_path(const GetEnv& env);
 
-// mkdir -p with mode 0700 for every directory created (existing ones are left as they are).
-Status create_private_directories(const std::string& path);
+// Whose files regsweep writes: the effective user. The functions below take it as a parameter so
+// that tests can see a refusal for "someone else's" file without running as root.
+uid_t effective_uid();
+
+// Checks that `path` can safely hold regsweep's files (the journal, locks): a real directory (not a
+// symlink: one can point anywhere), owned by `owner` or by root, and not writable by every user
+// unless sticky like /tmp (else anyone could rename, remove or replace the files in it).
+// invalid_input naming the directory, the problem and the fix. Existing modes are not changed.
+Status check_private_directory(const std::string& path, uid_t owner = effective_uid());
+
+// mkdir -p with mode 0700 for every directory created (existing ones keep their mode); then
+// check_private_directory(path). Components before the last may be symlinks (/home -> /data/home):
+// only the directory that holds the files is checked.
+Status create_private_directories(const std::string& path, uid_t owner = effective_uid());
 
 }  // namespace regsweep

@@ -53,7 +53,7 @@ class Descriptor {
 
 // Reads `fd` to its end, failing past max_bytes.
 Result<std::string> read_to_end(std::string_view what, const std::string& path, int fd,
-                                std::size_t max_bytes) {
+                                std::size_t max_bytes, bool check_utf8) {
   std::string text;
   char buffer[65536];
   for (;;) {
@@ -71,7 +71,7 @@ Result<std::string> read_to_end(std::string_view what, const std::string& path, 
     }
     text.append(buffer, static_cast<std::size_t>(n));
   }
-  if (const auto bad = invalid_utf8_at(text)) {
+  if (const auto bad = check_utf8 ? invalid_utf8_at(text) : std::nullopt) {
     char hex[8];
     std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned char>(text[*bad]));
     return input_error(what, path,
@@ -84,7 +84,7 @@ Result<std::string> read_to_end(std::string_view what, const std::string& path, 
 // Opens without blocking (a FIFO with no writer would block open() and read() forever) and
 // refuses anything but a regular file before reading a byte.
 Result<std::string> read_regular(std::string_view what, const std::string& path,
-                                 std::size_t max_bytes) {
+                                 std::size_t max_bytes, bool check_utf8 = true) {
   const Descriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   if (fd.get() < 0) return input_error(what, path, open_problem(errno));
   struct stat info {};
@@ -97,7 +97,7 @@ Result<std::string> read_regular(std::string_view what, const std::string& path,
                            ", not a regular file; save the input to a file, or pass - to read "
                            "it from standard input");
   }
-  return read_to_end(what, path, fd.get(), max_bytes);
+  return read_to_end(what, path, fd.get(), max_bytes, check_utf8);
 }
 
 }  // namespace
@@ -105,8 +105,15 @@ Result<std::string> read_regular(std::string_view what, const std::string& path,
 Result<std::string> read_input_file(std::string_view what, const std::string& path,
                                     std::size_t max_bytes) {
   if (path.empty()) return input_error(what, path, "empty path; name a file");
-  if (path == "-") return read_to_end(what, path, STDIN_FILENO, max_bytes);
+  if (path == "-") return read_to_end(what, path, STDIN_FILENO, max_bytes, true);
   return read_regular(what, path, max_bytes);
+}
+
+Result<std::string> read_input_bytes(std::string_view what, const std::string& path,
+                                     std::size_t max_bytes) {
+  if (path.empty()) return input_error(what, path, "empty path; name a file");
+  if (path == "-") return read_to_end(what, path, STDIN_FILENO, max_bytes, false);
+  return read_regular(what, path, max_bytes, false);
 }
 
 Result<std::vector<InputFile>> read_input_files(std::string_view what, const std::string& path,

@@ -40,6 +40,12 @@ struct InputFile {
 Result<std::string> read_input_file(std::string_view what, const std::string& path,
                                     std::size_t max_bytes);
 
+// Like read_input_file, but the bytes are not checked as UTF-8: for a reader that checks each part
+// itself and keeps the rest (the journal, whose torn last line may end in the middle of a
+// character: that line is reported, the records around it stay readable).
+Result<std::string> read_input_bytes(std::string_view what, const std::string& path,
+                                     std::size_t max_bytes);
+
 // Like read_input_file, but a directory is read as its files, in name order: every entry whose
 // name does not start with '.' (a mounted ConfigMap's keys; its "..data" links are skipped),
 // each a regular file or a link to one. A directory with no such file, or with a subdirectory or

@@ -103,6 +103,19 @@ TEST_F(InputFileTest, InvalidUtf8IsRefusedWithItsPosition) {
                                       "file as UTF-8");
 }
 
+// The journal's reader checks each line itself: a line torn mid-character must not hide the rest.
+TEST_F(InputFileTest, ReadInputBytesSkipsOnlyTheUtf8Check) {
+  const auto path = write("journal.jsonl", "{\"a\":1}\n{\"b\":\"caf\xc3");
+  auto bytes = read_input_bytes("--journal", path, k_list_max_bytes);
+  ASSERT_TRUE(bytes.ok()) << bytes.error().message;
+  EXPECT_EQ(*bytes, "{\"a\":1}\n{\"b\":\"caf\xc3");
+  EXPECT_FALSE(read_input_file("--journal", path, k_list_max_bytes).ok());
+  auto dir = read_input_bytes("--journal", m_dir, k_list_max_bytes);
+  ASSERT_FALSE(dir.ok());
+  EXPECT_EQ(dir.error().message, "--journal " + m_dir + ": is a directory; name a file");
+  EXPECT_FALSE(read_input_bytes("--journal", path, 5).ok());
+}
+
 TEST(InvalidUtf8At, AcceptsValidTextAndFindsTheFirstBadByte) {
   EXPECT_EQ(invalid_utf8_at("plain ascii"), std::nullopt);
   EXPECT_EQ(invalid_utf8_at("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3"), std::nullopt);
