@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli/apply_report.hpp"
 #include "cli/cli_support.hpp"
@@ -73,13 +74,22 @@ int run_delete(DeleteCommandOptions options) {
   }
   auto registry = open_source(options.source);
   if (!registry.ok()) return report_error("delete", registry.error());
-  // Without a journal nothing is deleted (DESIGN.md safety rule 4); it is opened before the
-  // listing so that a killed earlier run's open intents are settled before planning.
-  auto safety = open_deletion_safety(options.journal);
-  if (!safety.ok()) return report_error("delete", safety.error());
+  // The journal is touched only with consent (safety rule 4: without it nothing is deleted). With
+  // --yes that is now: deletions a killed earlier run left open in this repository are settled
+  // before planning, also when nothing is left to delete. Without it, right after the answer.
+  std::optional<DeletionSafety> safety;
   const std::string registry_name = (*registry)->describe();
-  resume_interrupted("delete", **registry, *safety, registry_name, "", {options.repository},
-                     options.quiet);
+  const auto open_safety = [&]() -> Status {
+    auto opened = open_deletion_safety(options.journal);
+    if (!opened.ok()) return std::move(opened).take_error();
+    safety = std::move(opened).value();
+    resume_interrupted("delete", **registry, *safety, registry_name, "", {options.repository},
+                       options.quiet);
+    return ok_status();
+  };
+  if (options.yes) {
+    if (auto opened = open_safety(); !opened.ok()) return report_error("delete", opened.error());
+  }
   auto images = (*registry)->list_images(options.repository);
   if (!images.ok()) return report_error("delete", images.error());
   auto plan = plan_one_off(options.repository, *images, options.selection, clock_now());
@@ -116,6 +126,9 @@ int run_delete(DeleteCommandOptions options) {
       std::cerr << "regsweep delete: refusing to delete without --yes: stdin is not a terminal to "
                    "ask on; re-run with --yes\n";
       return k_exit_usage;
+  }
+  if (!safety) {
+    if (auto opened = open_safety(); !opened.ok()) return report_error("delete", opened.error());
   }
   const ApplyReport report =
       apply_deletions(**registry, {work}, safe_apply_options(*safety, registry_name, ""));

@@ -319,6 +319,17 @@ targets:
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "p.json")))
         self.assertEqual(self.calls("PutLifecyclePolicy"), 0)
 
+    # 8 (the part about consent). A delete refused for lack of --yes opened and appended to the
+    # journal; nothing is touched before consent now.
+    def test_a_refused_delete_touches_no_journal(self):
+        journal = os.path.join(self.tmp, "never.jsonl")
+        result = self.regsweep("delete", "--repository-name", REPO, "--untagged", "--journal", journal)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("refusing to delete without --yes", result.stderr)
+        self.assertFalse(os.path.exists(journal), "the journal was created before consent")
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "state")), "the state directory was created")
+        self.assert_nothing_deleted()
+
     # 10. Smaller ones.
     def test_impossible_dates_are_refused(self):
         result = self.regsweep("plan", "--policy", self.policy, "--now", "2026-02-30")
