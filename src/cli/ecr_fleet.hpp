@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/aws_timeouts.hpp"
 #include "registry/registry.hpp"
 #include "util/result.hpp"
 
@@ -23,6 +24,7 @@ struct EcrFleetOptions {
   std::string profile;
   std::string endpoint_url;
   std::string registry_id;
+  AwsTimeouts timeouts;  // --cli-connect-timeout, --cli-read-timeout
 };
 
 struct OpenedRegistry {
@@ -32,7 +34,8 @@ struct OpenedRegistry {
   std::string region;   // empty for a snapshot
 };
 
-// --region (repeatable), --role-arn (repeatable), --profile, --endpoint-url, --registry-id.
+// --region (repeatable), --role-arn (repeatable), --profile, --endpoint-url, --registry-id,
+// --cli-connect-timeout, --cli-read-timeout.
 void add_ecr_fleet_options(CLI::App& sub, EcrFleetOptions& options);
 
 // Fails whole (nothing contacted beyond credential resolution) if any pair cannot be opened.
