@@ -314,6 +314,29 @@ class FailClosedInputsE2E(unittest.TestCase):
         self.assertIn("gave up after 2 attempts", result.stdout)
         self.assertEqual(silent.connections, 2)
 
+    def test_run_config_timeouts_and_the_flags_over_them(self):
+        silent = SilentEndpoint()
+        self.addCleanup(silent.stop)
+        config = os.path.join(self.tmp, "regsweep.yaml")
+
+        def run(read_timeout, *args):
+            with open(config, "w") as f:
+                f.write("settings:\n  read_timeout: %s\ntargets:\n  - name: t\n    endpoint_url: %s\n"
+                        "    policy: {file: policy.json}\n    mode: apply\n" % (read_timeout, silent.url))
+            return subprocess.run([REGSWEEP, "run", "--config", config, *args], env=self.env(AWS_MAX_ATTEMPTS="1"),
+                                  capture_output=True, text=True, timeout=120)
+
+        result = run("0.3")
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("timed out: nothing received for 0.3 s", result.stdout)
+        result = run("0.3", "--cli-read-timeout", "0.2")
+        self.assertIn("timed out: nothing received for 0.2 s", result.stdout)
+        self.assertEqual(silent.connections, 2)
+        result = run(".nan")
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("regsweep.yaml:2:17: settings.read_timeout:", result.stderr)
+        self.assertEqual(silent.connections, 2)  # an invalid config contacts nothing
+
     def test_bad_timeouts_are_usage_errors_naming_the_flag(self):
         for flag in ("--cli-read-timeout", "--cli-connect-timeout"):
             for value in ("-1", "nan", "inf", "ten"):
