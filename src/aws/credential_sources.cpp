@@ -14,6 +14,24 @@ std::string json_string(const nlohmann::json& j, const char* key) {
 
 }  // namespace
 
+Status check_credential_characters(const AwsCredentials& creds, const std::string& where,
+                                   const CredentialFieldNames& names, ErrorCode code) {
+  const std::pair<const std::string*, const std::string*> fields[] = {
+      {&creds.access_key_id, &names.access_key_id},
+      {&creds.secret_access_key.reveal(), &names.secret_access_key},
+      {&creds.session_token.reveal(), &names.session_token},
+  };
+  for (const auto& [value, name] : fields) {
+    if (has_control_character(*value))
+      return make_error(code, where + ": " + *name +
+                                  ": contains a control character (a line break, tab or another "
+                                  "byte below 0x20, or DEL); refused, it would corrupt the request "
+                                  "headers; fix: set it again from the original, without "
+                                  "surrounding line breaks or other control characters");
+  }
+  return ok_status();
+}
+
 OptionalCredentials environment_credentials(const AwsEnvironment& env) {
   const std::string id = env_value(env, "AWS_ACCESS_KEY_ID");
   const std::string secret = env_value(env, "AWS_SECRET_ACCESS_KEY");
@@ -28,10 +46,19 @@ OptionalCredentials environment_credentials(const AwsEnvironment& env) {
   AwsCredentials creds;
   creds.access_key_id = id;
   creds.secret_access_key = Secret(secret);
-  std::string token = env_value(env, "AWS_SESSION_TOKEN");
-  if (token.empty()) token = env_value(env, "AWS_SECURITY_TOKEN");
+  std::string token_name = "AWS_SESSION_TOKEN";
+  std::string token = env_value(env, token_name);
+  if (token.empty()) {
+    token_name = "AWS_SECURITY_TOKEN";
+    token = env_value(env, token_name);
+  }
   creds.session_token = Secret(token);
   creds.source = "environment";
+  if (auto checked = check_credential_characters(
+          creds, "aws credentials: environment",
+          {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", token_name}, ErrorCode::invalid_input);
+      !checked)
+    return checked.error();
   return std::optional<AwsCredentials>(std::move(creds));
 }
 
@@ -53,6 +80,12 @@ OptionalCredentials section_credentials(const IniSection& section, const std::st
   creds.secret_access_key = Secret(secret);
   creds.session_token = Secret(get("aws_session_token"));
   creds.source = source;
+  if (auto checked = check_credential_characters(
+          creds, "aws credentials: " + source,
+          {"aws_access_key_id", "aws_secret_access_key", "aws_session_token"},
+          ErrorCode::invalid_input);
+      !checked)
+    return checked.error();
   return std::optional<AwsCredentials>(std::move(creds));
 }
 
@@ -75,6 +108,10 @@ Result<AwsCredentials> parse_metadata_credentials(const std::string& body,
   if (creds.access_key_id.empty() || creds.secret_access_key.empty())
     return make_error(ErrorCode::unauthorized,
                       what + ": the answer lacks AccessKeyId or SecretAccessKey");
+  if (auto checked = check_credential_characters(
+          creds, what, {"AccessKeyId", "SecretAccessKey", "Token"}, ErrorCode::unauthorized);
+      !checked)
+    return checked.error();
   return creds;
 }
 

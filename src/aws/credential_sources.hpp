@@ -2,7 +2,8 @@
 // returns std::nullopt when the source is not configured or not present (the chain moves on), and
 // an Error when it is configured but broken (the chain stops and reports it, like the AWS CLI).
 // None of the messages contains a secret or a token: process output and HTTP bodies are never
-// echoed.
+// echoed. Every source refuses a key id, secret or session token holding a control character
+// (check_credential_characters): they end up in HTTP headers, where CR/LF would add headers.
 #pragma once
 
 #include <memory>
@@ -16,6 +17,20 @@
 namespace regsweep {
 
 using OptionalCredentials = Result<std::optional<AwsCredentials>>;
+
+// How one source names its three values in messages, e.g. AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+// AWS_SESSION_TOKEN for the environment.
+struct CredentialFieldNames {
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string session_token;
+};
+
+// An Error with `code` reading "<where>: <field>: contains a control character; fix: ..." when the
+// key id, secret or session token holds one (any byte below 0x20, tab included, or DEL); never
+// quotes the value.
+Status check_credential_characters(const AwsCredentials& creds, const std::string& where,
+                                   const CredentialFieldNames& names, ErrorCode code);
 
 // AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN or the legacy
 // AWS_SECURITY_TOKEN). Only one of the pair set is an error.

@@ -357,5 +357,107 @@ TEST_F(HttpChainTest, OpenSessionEndToEndAgainstALocalEcr) {
   EXPECT_EQ(missing.error().code, ErrorCode::invalid_input);
 }
 
+// Answers from STS, container endpoints and IMDS whose values hold a CR/LF: refused, naming the
+// source and the field, never quoting the value.
+TEST_F(HttpChainTest, AssumedRoleAndWebIdentityAnswersWithControlCharactersAreRefused) {
+  LocalHttpServer bad_sts([](const LocalRequest& r) {
+    const std::string action = form_value(r.body, "Action");
+    LocalResponse out;
+    out.body = "<" + action + "Response><" + action +
+               "Result><Credentials><AccessKeyId>ASIABAD</AccessKeyId><SecretAccessKey>s"
+               "</SecretAccessKey><SessionToken>tok\r\nX-Injected: yes</SessionToken><Expiration>" +
+               format_iso8601(g_now + 3'600'000) + "</Expiration></Credentials></" + action +
+               "Result></" + action + "Response>";
+    return out;
+  });
+  env.variables["AWS_ENDPOINT_URL_STS"] = bad_sts.url();
+  env.variables["AWS_ACCESS_KEY_ID"] = "AKIDENV";
+  env.variables["AWS_SECRET_ACCESS_KEY"] = "envsecret";
+  CredentialOptions options;
+  options.role_arn = "arn:aws:iam::210987654321:role/cleanup";
+  auto assumed = chain(options);
+  ASSERT_FALSE(assumed.ok());
+  EXPECT_EQ(assumed.error().code, ErrorCode::unauthorized);
+  EXPECT_NE(assumed.error().message.find(
+                "sts AssumeRole arn:aws:iam::210987654321:role/cleanup: the STS answer: "
+                "SessionToken: contains a control character"),
+            std::string::npos)
+      << assumed.error().message;
+  EXPECT_EQ(assumed.error().message.find("X-Injected"), std::string::npos);
+  EXPECT_EQ(bad_sts.requests().size(), 1u);  // not retried: STS will not answer differently
+
+  env.variables.erase("AWS_ACCESS_KEY_ID");
+  env.variables.erase("AWS_SECRET_ACCESS_KEY");
+  env.variables["AWS_WEB_IDENTITY_TOKEN_FILE"] = write("token", "eyJ-token\n");
+  env.variables["AWS_ROLE_ARN"] = "arn:aws:iam::123456789012:role/irsa";
+  auto web = chain();
+  ASSERT_FALSE(web.ok());
+  EXPECT_NE(web.error().message.find("sts AssumeRoleWithWebIdentity"), std::string::npos);
+  EXPECT_NE(web.error().message.find("SessionToken: contains a control character"),
+            std::string::npos)
+      << web.error().message;
+}
+
+TEST_F(HttpChainTest, ContainerAnswersAndTokensWithControlCharactersAreRefused) {
+  LocalHttpServer agent([](const LocalRequest&) {
+    LocalResponse out;
+    out.body =
+        R"({"AccessKeyId":"ASIACONT","SecretAccessKey":"s","Token":"tok\r\nX-Injected: yes"})";
+    return out;
+  });
+  env.variables["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = agent.url() + "/v1/credentials";
+  auto provider = chain();
+  ASSERT_FALSE(provider.ok());
+  EXPECT_EQ(provider.error().code, ErrorCode::unauthorized);
+  EXPECT_NE(provider.error().message.find("container endpoint"), std::string::npos);
+  EXPECT_NE(provider.error().message.find("Token: contains a control character"), std::string::npos)
+      << provider.error().message;
+  EXPECT_EQ(provider.error().message.find("X-Injected"), std::string::npos);
+
+  // The authorization token we would send: a tab is as refused as a line break.
+  const auto requests_before = agent.requests().size();
+  env.variables["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = "pod\ttoken";
+  provider = chain();
+  ASSERT_FALSE(provider.ok());
+  EXPECT_NE(provider.error().message.find("authorization token contains a control character"),
+            std::string::npos)
+      << provider.error().message;
+  EXPECT_EQ(agent.requests().size(), requests_before);
+}
+
+TEST_F(HttpChainTest, ImdsAnswersWithControlCharactersAreRefused) {
+  bool bad_session_token = false;
+  LocalHttpServer server([&](const LocalRequest& r) {
+    LocalResponse out;
+    if (r.method == "PUT") {
+      out.body = bad_session_token ? "imds\x01token" : "imds-token";
+    } else if (r.target == "/latest/meta-data/iam/security-credentials/") {
+      out.body = "ec2-role";
+    } else {
+      out.body =
+          R"({"Code":"Success","AccessKeyId":"ASIAIMDS","SecretAccessKey":"s","Token":"tok\nX-Injected: yes"})";
+    }
+    return out;
+  });
+  env.variables.erase("AWS_EC2_METADATA_DISABLED");
+  env.variables["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = server.url();
+  auto provider = chain();
+  ASSERT_FALSE(provider.ok());
+  EXPECT_EQ(provider.error().code, ErrorCode::unauthorized);
+  EXPECT_NE(provider.error().message.find("EC2 instance metadata"), std::string::npos);
+  EXPECT_NE(provider.error().message.find("Token: contains a control character"), std::string::npos)
+      << provider.error().message;
+  EXPECT_EQ(provider.error().message.find("X-Injected"), std::string::npos);
+
+  bad_session_token = true;  // the IMDSv2 session token we would send back in a header
+  const auto requests_before = server.requests().size();
+  provider = chain();
+  ASSERT_FALSE(provider.ok());
+  EXPECT_NE(provider.error().message.find("IMDSv2 session token contains a control character"),
+            std::string::npos)
+      << provider.error().message;
+  EXPECT_EQ(server.requests().size(), requests_before + 1);  // the PUT only
+}
+
 }  // namespace
 }  // namespace regsweep

@@ -206,5 +206,77 @@ TEST_F(ChainTest, SecretsNeverAppearInErrors) {
   EXPECT_EQ(creds.error().message.find("TOPSECRET"), std::string::npos) << creds.error().message;
 }
 
+// Every value below ends up in an HTTP header (the key id in Authorization, the token in
+// X-Amz-Security-Token), where a CR/LF would start a header of the attacker's choosing.
+TEST_F(ChainTest, EnvironmentValuesWithControlCharactersAreRefusedByName) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"AWS_SESSION_TOKEN", "tok\r\nX-Injected: yes"},
+      {"AWS_SECURITY_TOKEN", "tok\nX-Injected: yes"},
+      {"AWS_ACCESS_KEY_ID", "AKID\tX-Injected"},
+      {"AWS_SECRET_ACCESS_KEY", "secret\x7fX-Injected"},
+  };
+  for (const auto& [name, value] : cases) {
+    env.variables["AWS_ACCESS_KEY_ID"] = "AKIDENV";
+    env.variables["AWS_SECRET_ACCESS_KEY"] = "secret";
+    env.variables.erase("AWS_SESSION_TOKEN");
+    env.variables.erase("AWS_SECURITY_TOKEN");
+    env.variables[name] = value;
+    auto creds = resolve();
+    ASSERT_FALSE(creds.ok()) << name;
+    EXPECT_EQ(creds.error().code, ErrorCode::invalid_input);
+    EXPECT_NE(creds.error().message.find(std::string("environment: ") + name +
+                                         ": contains a control character"),
+              std::string::npos)
+        << creds.error().message;
+    EXPECT_EQ(creds.error().message.find("X-Injected"), std::string::npos);
+  }
+}
+
+TEST_F(ChainTest, FileValuesWithControlCharactersAreRefusedByFileAndKey) {
+  // A CR inside a value (a line ending CR is the Windows line end and is dropped) and a tab.
+  const auto creds_path = write(".aws/credentials",
+                                "[inj]\naws_access_key_id = AKID\naws_secret_access_key = s\n"
+                                "aws_session_token = tok\rX-Injected: yes\n");
+  CredentialOptions options;
+  options.profile = "inj";
+  auto creds = resolve(options);
+  ASSERT_FALSE(creds.ok());
+  EXPECT_EQ(creds.error().code, ErrorCode::invalid_input);
+  EXPECT_NE(creds.error().message.find("profile 'inj' in " + creds_path +
+                                       ": aws_session_token: contains a control character"),
+            std::string::npos)
+      << creds.error().message;
+  EXPECT_EQ(creds.error().message.find("X-Injected"), std::string::npos);
+
+  const auto config_path = write(".aws/config",
+                                 "[profile cfg]\naws_access_key_id = AKID\x01X-Injected\n"
+                                 "aws_secret_access_key = s\n");
+  options.profile = "cfg";
+  creds = resolve(options);
+  ASSERT_FALSE(creds.ok());
+  EXPECT_NE(creds.error().message.find("profile 'cfg' in " + config_path +
+                                       ": aws_access_key_id: contains a control character"),
+            std::string::npos)
+      << creds.error().message;
+}
+
+TEST_F(ChainTest, CredentialProcessOutputWithControlCharactersIsRefused) {
+  // printf, not echo: dash's echo would turn the JSON escapes into real line breaks.
+  const auto script =
+      write("inj.sh",
+            "#!/bin/sh\nprintf '%s\\n' '{\"Version\": 1, \"AccessKeyId\": \"AKIDPROC\", "
+            "\"SecretAccessKey\": \"procsecret\", "
+            "\"SessionToken\": \"tok\\r\\nX-Injected: yes\"}'\n",
+            true);
+  auto creds = process_credentials(script, "profile p");
+  ASSERT_FALSE(creds.ok());
+  EXPECT_EQ(creds.error().code, ErrorCode::unauthorized);
+  EXPECT_NE(creds.error().message.find("credential_process output: SessionToken: contains a "
+                                       "control character"),
+            std::string::npos)
+      << creds.error().message;
+  EXPECT_EQ(creds.error().message.find("X-Injected"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace regsweep

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "http/http_client.hpp"
 #include "http/url.hpp"
 
 namespace regsweep {
@@ -43,6 +44,10 @@ Result<std::string> resolve_region(const std::string& flag, const AwsEnvironment
                       "aws: region: none found (looked at --region, AWS_REGION, AWS_DEFAULT_REGION "
                       "and profile '" +
                           profile.name + "'); fix: pass --region, e.g. --region us-east-1");
+  if (has_control_character(region))  // not echoed: it would break the terminal line
+    return make_error(ErrorCode::invalid_input,
+                      "aws: region: contains a control character; fix: use a name like eu-west-1 "
+                      "(check --region, AWS_REGION, AWS_DEFAULT_REGION and the profile's region)");
   if (!valid_region(region))
     return make_error(
         ErrorCode::invalid_input,

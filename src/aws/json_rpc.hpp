@@ -33,7 +33,9 @@ struct AwsServiceEndpoint {
 };
 
 struct RetryOptions {
-  int max_attempts = 8;  // ecr-api.md §6.3: more than the SDK's 3 for batch work
+  // ecr-api.md §6.3: more than the SDK's 3 for batch work. AWS_MAX_ATTEMPTS or the profile's
+  // max_attempts replace it (aws/session.hpp).
+  int max_attempts = 8;
   std::chrono::milliseconds base_delay{100};
   std::chrono::milliseconds max_delay{20'000};
   int quota_tokens = 500;  // the retry budget shared by all calls of one client

@@ -35,10 +35,11 @@ Result<std::string> container_token(const AwsEnvironment& env) {
   } else {
     token = env_value(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
   }
-  if (token.find_first_of("\r\n") != std::string::npos)
+  if (has_control_character(token))
     return make_error(ErrorCode::unauthorized,
-                      "aws credentials: container: the authorization token contains a line break; "
-                      "fix: check AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE)");
+                      "aws credentials: container: the authorization token contains a control "
+                      "character (a line break, tab or another byte below 0x20, or DEL); fix: "
+                      "check AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE)");
   return token;
 }
 
@@ -113,6 +114,12 @@ OptionalCredentials imds_credentials(const AwsEnvironment& env, HttpClient& http
   auto token = http.send(token_request);
   // No answer, or IMDSv2 refused: not on EC2 (or v2 unavailable). We do not fall back to v1.
   if (!token || token->status != 200 || token->body.empty()) return std::optional<AwsCredentials>();
+  // The session token goes back in a header: one with a line break in it is not used.
+  if (has_control_character(token->body))
+    return make_error(ErrorCode::unauthorized,
+                      what +
+                          ": the IMDSv2 session token contains a control character; refused; "
+                          "fix: check AWS_EC2_METADATA_SERVICE_ENDPOINT");
   const HttpHeaders auth = {{"X-aws-ec2-metadata-token", token->body}};
   HttpRequest role_request{"GET", base + "/latest/meta-data/iam/security-credentials/", auth, ""};
   role_request.timeout = k_imds_timeout;

@@ -95,6 +95,11 @@ Result<AwsCredentials> process_credentials(const std::string& command, const std
     if (!creds.expiration)
       return make_error(ErrorCode::unauthorized, what + ": Expiration is not an ISO 8601 time");
   }
+  if (auto checked = check_credential_characters(creds, what + " output",
+                                                 {"AccessKeyId", "SecretAccessKey", "SessionToken"},
+                                                 ErrorCode::unauthorized);
+      !checked)
+    return checked.error();
   creds.source = source + " (credential_process)";
   return creds;
 }

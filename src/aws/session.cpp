@@ -1,10 +1,51 @@
 #include "aws/session.hpp"
 
+#include <algorithm>
+#include <charconv>
+
 #include "aws/aws_config.hpp"
 #include "aws/endpoint.hpp"
 #include "http/url.hpp"
 
 namespace regsweep {
+namespace {
+
+// One attempt's overall cap. The read timeout is what catches a silent server; this only stops
+// one that trickles bytes forever, so it is generous (a 1,000-image DescribeImages page arrives in
+// well under a second) and never shorter than the connect and read timeouts it must not cut.
+constexpr std::chrono::milliseconds k_exchange_cap{5 * 60'000};
+constexpr int k_max_attempts_limit = 100;
+
+// A whole number from 1 to k_max_attempts_limit, or an error naming where it came from.
+Result<int> parse_max_attempts(const std::string& text, const std::string& where) {
+  int value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec == std::errc() && ptr == text.data() + text.size() && value >= 1 &&
+      value <= k_max_attempts_limit)
+    return value;
+  const std::string shown = has_control_character(text) || text.size() > 40
+                                ? std::string("the value")
+                                : "\"" + text + "\"";
+  return make_error(ErrorCode::invalid_input,
+                    "aws: " + where + ": " + shown + " is not a whole number from 1 to " +
+                        std::to_string(k_max_attempts_limit) +
+                        " (the attempts per call, the first included); fix: e.g. 3, or unset it "
+                        "for the default of " +
+                        std::to_string(RetryOptions{}.max_attempts));
+}
+
+// AWS_MAX_ATTEMPTS, else the profile's max_attempts (botocore's order), else the default.
+Result<int> resolve_max_attempts(const AwsEnvironment& env, const AwsProfile& profile,
+                                 const std::string& config_path) {
+  if (auto v = env_value(env, "AWS_MAX_ATTEMPTS"); !v.empty())
+    return parse_max_attempts(v, "AWS_MAX_ATTEMPTS");
+  if (auto v = profile.config_value("max_attempts"); !v.empty())
+    return parse_max_attempts(
+        v, "profile '" + profile.name + "' in " + config_path + ": max_attempts");
+  return RetryOptions{}.max_attempts;
+}
+
+}  // namespace
 
 Result<AwsSession> open_aws_session(const AwsSessionOptions& options) {
   const AwsEnvironment env = options.env ? *options.env : AwsEnvironment::from_process();
@@ -31,13 +72,18 @@ Result<AwsSession> open_aws_session(const AwsSessionOptions& options) {
                           ": plain http is allowed only for loopback hosts; fix: use https, or "
                           "allow plain http explicitly");
   session.ecr = {"ecr", session.region, *url, "AmazonEC2ContainerRegistry_V20150921"};
+  auto attempts = resolve_max_attempts(env, profile, files.config_path);
+  if (!attempts) return attempts.error();
+  session.retry.max_attempts = *attempts;
 
   session.http = options.http;
   if (!session.http) {
     HttpOptions http;
     http.connect_timeout = options.connect_timeout;
-    http.request_timeout = options.request_timeout;
+    http.read_timeout = options.read_timeout;
+    http.request_timeout = std::max(k_exchange_cap, options.connect_timeout + options.read_timeout);
     http.allow_plain_http = options.allow_plain_http;
+    http.ca_bundle_hint = "set AWS_CA_BUNDLE (or the profile's ca_bundle) to that CA's PEM bundle";
     http.ca_bundle = options.ca_bundle;
     if (http.ca_bundle.empty()) http.ca_bundle = env_value(env, "AWS_CA_BUNDLE");
     if (http.ca_bundle.empty()) http.ca_bundle = profile.config_value("ca_bundle");
@@ -66,9 +112,8 @@ Result<AwsSession> open_aws_session(const AwsSessionOptions& options) {
   return session;
 }
 
-std::unique_ptr<AwsJsonClient> make_ecr_json_client(const AwsSession& session, RetryOptions retry,
-                                                    RetryHooks hooks) {
-  return make_aws_json_client(session.ecr, session.credentials, session.http, retry,
+std::unique_ptr<AwsJsonClient> make_ecr_json_client(const AwsSession& session, RetryHooks hooks) {
+  return make_aws_json_client(session.ecr, session.credentials, session.http, session.retry,
                               std::move(hooks));
 }
 

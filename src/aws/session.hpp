@@ -13,8 +13,15 @@
 // "default"; region --region > AWS_REGION > AWS_DEFAULT_REGION > profile (none: invalid_input);
 // endpoint --endpoint-url > AWS_ENDPOINT_URL_ECR > AWS_ENDPOINT_URL > profile services/endpoint_url
 // > https://api.ecr.<region>.amazonaws.com (China, FIPS variants); CA bundle --ca-bundle >
-// AWS_CA_BUNDLE > profile ca_bundle; credentials from the default chain, resolved here, once (so a
-// missing credential fails before any work starts) and refreshed later as they near expiry.
+// AWS_CA_BUNDLE > profile ca_bundle; attempts per call (standard retry mode) AWS_MAX_ATTEMPTS >
+// profile max_attempts > RetryOptions' default; credentials from the default chain, resolved here,
+// once (so a missing credential fails before any work starts) and refreshed later as they near
+// expiry.
+//
+// Time bounds: each attempt of a call connects within connect_timeout and then fails when nothing
+// arrives for read_timeout, so a server that accepts and never answers costs about read_timeout x
+// max_attempts (plus at most ~13 s of back-off at 8 attempts) per call. A server that keeps
+// trickling bytes is stopped by a generous per-attempt cap (k_exchange_cap in session.cpp).
 #pragma once
 
 #include <chrono>
@@ -38,8 +45,15 @@ struct AwsSessionOptions {
   std::string role_arn;
   std::string ca_bundle;
   bool allow_plain_http = false;  // http:// to a non-loopback endpoint (otherwise refused)
-  std::chrono::milliseconds connect_timeout{3100};  // the SDKs' "standard" default
-  std::chrono::milliseconds request_timeout{60'000};
+  // --cli-connect-timeout (TCP connect plus TLS handshake, per attempt; 0: no limit of its own).
+  // 3.1 s is the SDKs' "standard" defaults-mode value: AWS endpoints accept in milliseconds, so a
+  // connect that takes seconds is a network fault that a retry (a new address) may avoid.
+  std::chrono::milliseconds connect_timeout{3100};
+  // --cli-read-timeout (nothing received for this long, per attempt; 0: none). The AWS CLI waits
+  // 60 s; ECR, ECS, Lambda and STS answer in well under a second and the timeout only counts
+  // silence (a long answer that keeps arriving is never cut), so 20 s is generous for a real
+  // answer while a silent endpoint costs 20 s x 8 attempts instead of 60 s x 8.
+  std::chrono::milliseconds read_timeout{20'000};
   std::optional<AwsEnvironment> env;  // default: AwsEnvironment::from_process()
   std::shared_ptr<HttpClient> http;   // default: a curl client built from the options above
 };
@@ -54,12 +68,14 @@ struct AwsSession {
   // STS GetCallerIdentity with the session's credentials, at the region's STS endpoint
   // (AWS_ENDPOINT_URL_STS and the like; aws/sts.hpp). Asked only when needed.
   std::function<Result<CallerIdentity>()> caller_identity;
+  RetryOptions retry;              // max_attempts from AWS_MAX_ATTEMPTS or the profile
 };
 
 Result<AwsSession> open_aws_session(const AwsSessionOptions& options);
 
-// The ECR JSON client of a session (shared retry budget per returned client).
+// The ECR JSON client of a session, retrying per session.retry (shared retry budget per returned
+// client).
 std::unique_ptr<AwsJsonClient> make_ecr_json_client(const AwsSession& session,
-                                                    RetryOptions retry = {}, RetryHooks hooks = {});
+                                                    RetryHooks hooks = {});
 
 }  // namespace regsweep

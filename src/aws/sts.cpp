@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "aws/aws_error.hpp"
+#include "aws/credential_sources.hpp"
 #include "aws/endpoint.hpp"
 #include "aws/sigv4.hpp"
 
@@ -35,6 +36,11 @@ Result<AwsCredentials> parse_credentials(const HttpResponse& response, const std
                       what +
                           ": the STS answer has no usable Credentials (AccessKeyId, "
                           "SecretAccessKey, Expiration); fix: check the STS endpoint");
+  if (auto checked = check_credential_characters(creds, what + ": the STS answer",
+                                                 {"AccessKeyId", "SecretAccessKey", "SessionToken"},
+                                                 ErrorCode::unauthorized);
+      !checked)
+    return checked.error();
   creds.source = "assumed role " + role_arn;
   return creds;
 }

@@ -41,6 +41,7 @@ void add_ecr_fleet_options(CLI::App& sub, EcrFleetOptions& options) {
   sub.add_option("--registry-id", options.registry_id,
                  "Registry account id (default: the caller's)")
       ->group("ECR");
+  add_aws_timeout_options(sub, options.timeouts, "ECR");
 }
 
 Result<std::vector<OpenedRegistry>> open_ecr_fleet(const EcrFleetOptions& options) {
@@ -64,6 +65,7 @@ Result<std::vector<OpenedRegistry>> open_ecr_fleet(const EcrFleetOptions& option
       session_options.profile = options.profile;
       session_options.endpoint_url = options.endpoint_url;
       session_options.role_arn = role;
+      options.timeouts.apply_to(session_options);
       auto session = open_aws_session(session_options);
       if (!session.ok()) return std::move(session).take_error();
       auto limiter = std::make_shared<TokenBucketLimiter>(default_ecr_rate_limits(), RateLimit{});

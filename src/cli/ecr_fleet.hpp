@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "aws/sts.hpp"
+#include "cli/aws_timeouts.hpp"
 #include "registry/registry.hpp"
 #include "util/result.hpp"
 
@@ -25,6 +26,7 @@ struct EcrFleetOptions {
   std::string profile;
   std::string endpoint_url;
   std::string registry_id;
+  AwsTimeouts timeouts;  // --cli-connect-timeout, --cli-read-timeout
 };
 
 struct OpenedRegistry {
@@ -34,7 +36,8 @@ struct OpenedRegistry {
   std::string region;   // empty for a snapshot
 };
 
-// --region (repeatable), --role-arn (repeatable), --profile, --endpoint-url, --registry-id.
+// --region (repeatable), --role-arn (repeatable), --profile, --endpoint-url, --registry-id,
+// --cli-connect-timeout, --cli-read-timeout.
 void add_ecr_fleet_options(CLI::App& sub, EcrFleetOptions& options);
 
 // Fails whole (nothing contacted beyond credential resolution) if any pair cannot be opened.

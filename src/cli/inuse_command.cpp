@@ -17,6 +17,7 @@
 #include "aws/endpoint.hpp"
 #include "aws/rest_json.hpp"
 #include "aws/session.hpp"
+#include "cli/aws_timeouts.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "cli/kubernetes_sources.hpp"
@@ -40,6 +41,7 @@ struct InUseScanOptions {
   std::string region;
   std::string profile;
   std::string endpoint_url;
+  AwsTimeouts timeouts;
   std::string output;
   std::vector<std::string> kubeconfigs;
   std::string kube_context;
@@ -58,6 +60,7 @@ Result<ServiceSession> open_service(const InUseScanOptions& options, const std::
   session_options.region = options.region;
   session_options.profile = options.profile;
   session_options.endpoint_url = options.endpoint_url;
+  options.timeouts.apply_to(session_options);
   auto session = open_aws_session(session_options);
   if (!session) return session.error();
   AwsServiceEndpoint endpoint;
@@ -74,7 +77,7 @@ Result<std::unique_ptr<InUseSource>> open_ecs(const InUseScanOptions& options) {
   if (!opened) return opened.error();
   opened->endpoint.target_prefix = "AmazonEC2ContainerServiceV20141113";
   std::shared_ptr<AwsJsonClient> client = make_aws_json_client(
-      opened->endpoint, opened->session.credentials, opened->session.http, RetryOptions{});
+      opened->endpoint, opened->session.credentials, opened->session.http, opened->session.retry);
   return make_ecs_source(std::move(client),
                          EcsScanOptions{opened->session.region, options.ecs_revisions});
 }
@@ -83,7 +86,7 @@ Result<std::unique_ptr<InUseSource>> open_lambda(const InUseScanOptions& options
   auto opened = open_service(options, "lambda");
   if (!opened) return opened.error();
   std::shared_ptr<AwsRestClient> client = make_aws_rest_client(
-      opened->endpoint, opened->session.credentials, opened->session.http, RetryOptions{});
+      opened->endpoint, opened->session.credentials, opened->session.http, opened->session.retry);
   return make_lambda_source(std::move(client), opened->session.region);
 }
 
@@ -212,6 +215,7 @@ void setup_inuse_scan(CLI::App& sub, RunFunction& run) {
   sub.add_option("--profile", options->profile, "AWS profile for --ecs and --lambda");
   sub.add_option("--endpoint-url", options->endpoint_url,
                  "Endpoint for --ecs and --lambda (an emulator, moto)");
+  add_aws_timeout_options(sub, options->timeouts, "Options");
   sub.add_option("-o,--out", options->output, "Write the in-use set here ('-' for stdout)")
       ->required();
   sub.callback([&run, options] { run = [options] { return run_inuse_scan(*options); }; });

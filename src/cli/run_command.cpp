@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/apply_flow.hpp"
+#include "cli/aws_timeouts.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "cli/ecr_fleet.hpp"
@@ -36,6 +37,7 @@ struct RunCommandOptions {
   bool check = false;
   std::string now;  // empty: the clock (tests pin it)
   bool allow_future_now = false;
+  AwsTimeouts timeouts;  // --cli-*-timeout: over the config's settings
 };
 
 struct TargetSummary {
@@ -151,6 +153,7 @@ TargetSummary run_target(const RunTarget& target, const RunSettings& settings, b
   ecr.profile = target.profile;
   ecr.endpoint_url = target.endpoint_url;
   ecr.registry_id = target.registry_id;
+  ecr.timeouts = settings.timeouts;
   auto opened = open_ecr_fleet(ecr);
   if (!opened.ok()) {
     summary.failed = true;
@@ -189,6 +192,8 @@ int run_run(const RunCommandOptions& options) {
     std::cerr << "regsweep run: " << options.config_path << " is invalid; nothing was contacted\n";
     return k_exit_usage;
   }
+  if (options.timeouts.connect) config->settings.timeouts.connect = options.timeouts.connect;
+  if (options.timeouts.read) config->settings.timeouts.read = options.timeouts.read;
   const auto now_value = now_option(options.now);
   if (!now_value.ok()) return report_error("run", now_value.error());
   const EpochMillis now = *now_value;
@@ -268,6 +273,7 @@ void setup_run(CLI::App& sub, RunFunction& run) {
                  "Evaluate apply targets as of this time (ISO 8601 or epoch seconds)");
   sub.add_flag("--allow-future-now", options->allow_future_now,
                "Accept a --now later than the clock (fresh images are still kept)");
+  add_aws_timeout_options(sub, options->timeouts, "Options");
   sub.callback([&run, options] { run = [options] { return run_run(*options); }; });
 }
 

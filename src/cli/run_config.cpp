@@ -149,8 +149,22 @@ class ConfigParser {
   void parse_settings(const YAML::Node& node) {
     if (!node.IsMap()) return add(node.Mark(), "settings", "must be a mapping");
     check_keys(node, "settings",
-               {"concurrency", "output", "journal", "price_per_gb_month", "protections"});
+               {"concurrency", "output", "journal", "price_per_gb_month", "protections",
+                "connect_timeout", "read_timeout"});
     RunSettings& s = m_config.settings;
+    // Seconds, like --cli-connect-timeout / --cli-read-timeout (cli/aws_timeouts.hpp).
+    const auto timeout = [&](const char* key, std::optional<std::chrono::milliseconds>& out) {
+      const auto n = node[key];
+      if (!n) return;
+      const std::string path = std::string("settings.") + key;
+      auto text = scalar(n, path);
+      if (!text) return;
+      auto value = parse_timeout_seconds(*text, path);
+      if (!value) return add(n.Mark(), path, value.error().message.substr(path.size() + 2));
+      out = *value;
+    };
+    timeout("connect_timeout", s.timeouts.connect);
+    timeout("read_timeout", s.timeouts.read);
     if (const auto p = node["protections"])
       s.protections = parse_protections(p, "settings.protections", s.protections);
     if (const auto c = node["concurrency"]) {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/aws_timeouts.hpp"
 #include "cli/protection_options.hpp"
 #include "policy/policy.hpp"
 #include "util/result.hpp"
@@ -41,6 +42,7 @@ struct RunSettings {
   std::string journal;           // empty: the default state directory
   double price_per_gb_month = 0.10;
   ProtectionFlags protections;  // the defaults of every apply target
+  AwsTimeouts timeouts;         // connect_timeout, read_timeout (seconds); unset: the defaults
 };
 
 struct RunConfig {

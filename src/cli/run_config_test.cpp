@@ -261,5 +261,52 @@ targets:
       << message;
 }
 
+TEST(RunConfig, AwsTimeoutsInSecondsFromSettings) {
+  const char* yaml = R"(settings:
+  connect_timeout: 0.5
+  read_timeout: 0
+targets:
+  - name: t
+    policy: {file: policies/standard.json}
+    mode: apply
+)";
+  auto config = parse_run_config(yaml, "/etc/regsweep/regsweep.yaml", fake_read);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->settings.timeouts.connect, std::chrono::milliseconds(500));
+  EXPECT_EQ(config->settings.timeouts.read, std::chrono::milliseconds(0));  // 0: no timeout
+  auto unset = parse_run_config(
+      "targets: [{name: t, policy: {file: policies/standard.json}, "
+      "mode: apply}]",
+      "/etc/regsweep/regsweep.yaml", fake_read);
+  ASSERT_TRUE(unset.ok()) << unset.error().message;
+  EXPECT_FALSE(unset->settings.timeouts.connect.has_value());
+  EXPECT_FALSE(unset->settings.timeouts.read.has_value());
+}
+
+TEST(RunConfig, BadAwsTimeoutsAreReportedWithTheirPlace) {
+  for (const std::string bad :
+       {"-1", ".nan", ".inf", "-.inf", "ten", "10s", "1e999", "[1]", "100000"}) {
+    const std::string yaml = "settings:\n  connect_timeout: 1\n  read_timeout: " + bad +
+                             "\ntargets:\n  - name: t\n    policy: {file: "
+                             "policies/standard.json}\n    mode: apply\n";
+    auto config = parse_run_config(yaml, "/etc/regsweep/regsweep.yaml", fake_read);
+    ASSERT_FALSE(config.ok()) << bad;
+    EXPECT_EQ(config.error().code, ErrorCode::invalid_input);
+    EXPECT_NE(
+        config.error().message.find("/etc/regsweep/regsweep.yaml:3:17: settings.read_timeout: "),
+        std::string::npos)
+        << bad << ": " << config.error().message;
+  }
+  auto config = parse_run_config(
+      "settings:\n  connect_timeout: -0.5\ntargets: [{name: t, policy: {file: "
+      "policies/standard.json}, mode: apply}]\n",
+      "/etc/regsweep/regsweep.yaml", fake_read);
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.error().message.find("regsweep.yaml:2:20: settings.connect_timeout: \"-0.5\" is "
+                                        "not a number of seconds from 0 to 86400"),
+            std::string::npos)
+      << config.error().message;
+}
+
 }  // namespace
 }  // namespace regsweep::cli

@@ -37,6 +37,7 @@ void add_source_options(CLI::App& sub, SourceOptions& options) {
   ecr_flag("--endpoint-url", options.endpoint_url, "ECR endpoint (an emulator, a VPC endpoint)");
   ecr_flag("--registry-id", options.registry_id,
            "Account id of the registry (default: the caller's)");
+  add_aws_timeout_options(sub, options.timeouts, "Source (ECR)", snapshot);
 }
 
 Result<std::unique_ptr<Registry>> open_source(const SourceOptions& options) {
@@ -52,6 +53,7 @@ Result<std::unique_ptr<Registry>> open_source(const SourceOptions& options) {
   session_options.region = options.region;
   session_options.profile = options.profile;
   session_options.endpoint_url = options.endpoint_url;
+  options.timeouts.apply_to(session_options);
   auto session = open_aws_session(session_options);
   if (!session.ok()) return std::move(session).take_error();
   auto limiter = std::make_shared<TokenBucketLimiter>(default_ecr_rate_limits(), RateLimit{});
@@ -86,6 +88,7 @@ void add_fleet_source_options(CLI::App& sub, FleetSourceOptions& options) {
                  "Account id of the registry (default: the caller's)")
       ->group(group)
       ->excludes(snapshot);
+  add_aws_timeout_options(sub, ecr.timeouts, group, snapshot);
 }
 
 Result<std::vector<OpenedRegistry>> open_fleet_source(const FleetSourceOptions& options) {

@@ -23,6 +23,7 @@ struct SourceOptions {
   std::string profile;
   std::string endpoint_url;
   std::string registry_id;
+  AwsTimeouts timeouts;  // --cli-connect-timeout, --cli-read-timeout
 
   bool uses_ecr() const {
     return !region.empty() || !profile.empty() || !endpoint_url.empty() || !registry_id.empty();

@@ -1,12 +1,20 @@
-// The one file that includes curl. A pool of easy handles (each keeps its own connection cache, so
-// sequential calls on a thread reuse the TCP/TLS connection) plus a share handle for DNS and TLS
-// sessions. Every request: TLS peer and host verification on, http/https only, no redirects, no
-// signals (threads), connect and total timeouts, a response size cap.
+// The one file that includes curl. A pool of (multi, easy) handle pairs — the multi handle keeps
+// the connection cache, so sequential calls on a thread reuse the TCP/TLS connection — plus a
+// share handle for DNS and TLS sessions. Every request: TLS peer and host verification on,
+// http/https only, no redirects, no signals (threads), header names and values free of control
+// characters, a connect timeout, a read timeout, an overall cap and a response size cap.
+//
+// Why a multi handle per transfer rather than curl_easy_perform: the read timeout ("no byte
+// received for N ms") must work below a second (tests use 0.2 s), and curl's own stall detection
+// (CURLOPT_LOW_SPEED_TIME) counts whole seconds and averages speed. Driving the transfer ourselves
+// lets us watch the time since the last byte, to the millisecond.
 #include <curl/curl.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <chrono>
+#include <cstdio>
 #include <mutex>
 #include <vector>
 
@@ -33,15 +41,30 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+using Clock = std::chrono::steady_clock;
+
 struct Transfer {
   HttpResponse response;
   std::size_t max_bytes = 0;
   bool too_large = false;
+  // Set when the connection is ready and the request is about to be sent; then moved on by every
+  // byte of the answer. The read timeout counts from here.
+  bool request_sent = false;
+  Clock::time_point last_progress;
 };
+
+// CURLOPT_PREREQFUNCTION: connected (or reused), TLS done, the request goes out now.
+int on_request_ready(void* user, char*, char*, int, int) {
+  auto* t = static_cast<Transfer*>(user);
+  t->request_sent = true;
+  t->last_progress = Clock::now();
+  return CURL_PREREQFUNC_OK;
+}
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t n = size * count;
+  t->last_progress = Clock::now();
   if (t->response.body.size() + n > t->max_bytes) {
     t->too_large = true;
     return 0;  // makes curl stop with CURLE_WRITE_ERROR
@@ -53,6 +76,7 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
 size_t on_header(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t n = size * count;
+  t->last_progress = Clock::now();
   const std::string_view line(data, n);
   if (line.starts_with("HTTP/")) {
     t->response.headers.clear();  // a new response (after 100 Continue): forget the interim one
@@ -65,7 +89,16 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
-Error transport_error(CURLcode code, const std::string& what, const char* detail) {
+// "0.3 s", "20 s": the timeouts as people write them.
+std::string seconds_text(std::chrono::milliseconds ms) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g s", static_cast<double>(ms.count()) / 1000.0);
+  return text;
+}
+
+// The one place a curl failure becomes an Error: what it is, whether a retry can help, and the fix.
+Error transport_error(CURLcode code, const std::string& what, const char* detail,
+                      const HttpOptions& options) {
   std::string message = "http: " + what + ": " + curl_easy_strerror(code);
   if (detail != nullptr && *detail != '\0') message += std::string(" (") + detail + ")";
   switch (code) {
@@ -79,12 +112,58 @@ Error transport_error(CURLcode code, const std::string& what, const char* detail
       e.service_code = "timeout";
       return e;
     }
+    // The server's certificate does not verify: unknown or private CA, expired, revoked, or issued
+    // for another host name. The same certificate comes back on every attempt, so retrying only
+    // multiplies the wait; and it may be someone in the middle, so it is never worked around.
     case CURLE_PEER_FAILED_VERIFICATION:
-      return make_error(ErrorCode::transient,
-                        message + "; fix: if the server uses a private CA, pass its bundle");
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH: {
+      Error e = make_error(
+          ErrorCode::unauthorized,
+          message +
+              "; not retried: the server's TLS certificate could not be verified (an unknown or "
+              "private CA, an expired certificate, or one issued for another host name); fix: if "
+              "the endpoint uses a private CA, " +
+              options.ca_bundle_hint + "; otherwise check the endpoint URL");
+      e.service_code = "tls_verification";
+      return e;
+    }
     default:
       return make_error(ErrorCode::transient, message);
   }
+}
+
+// RFC 9110 token characters: what a header name may hold.
+bool valid_header_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) ||
+           std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+  });
+}
+
+// Refuses a request that would put a control character on the wire inside a header: CR/LF in a
+// value (a session token from a tampered environment, say) would end that header and start one of
+// the attacker's choosing. Names the header, never its value (it may be a secret).
+Status check_headers(const HttpRequest& request, const HttpOptions& options,
+                     const std::string& what) {
+  const auto refuse = [&](const std::string& header) -> Status {
+    return make_error(ErrorCode::invalid_input,
+                      "http: " + what + ": " + header +
+                          " contains a control character (CR, LF, tab or another byte below "
+                          "0x20, or DEL); refused, nothing was sent; fix: check where that value "
+                          "comes from");
+  };
+  if (has_control_character(options.user_agent)) return refuse("the User-Agent value");
+  for (const auto& [name, value] : request.headers) {
+    if (!valid_header_name(name))
+      return make_error(ErrorCode::invalid_input,
+                        "http: " + what +
+                            ": a header name is empty or holds a character other than letters, "
+                            "digits and !#$%&'*+-.^_`|~; refused, nothing was sent");
+    if (has_control_character(value)) return refuse("the value of header " + name);
+  }
+  return ok_status();
 }
 
 class CurlClient final : public HttpClient {
@@ -100,7 +179,7 @@ class CurlClient final : public HttpClient {
   }
 
   ~CurlClient() override {
-    for (CURL* h : m_idle) curl_easy_cleanup(h);
+    for (const Handles& h : m_idle) cleanup(h);
     curl_share_cleanup(m_share);
   }
 
@@ -114,8 +193,12 @@ class CurlClient final : public HttpClient {
                             ": plain http is allowed only for loopback hosts; fix: use https, or "
                             "allow plain http explicitly");
     }
-    CURL* h = acquire();
-    if (h == nullptr) return make_error(ErrorCode::internal, "http: curl_easy_init failed");
+    if (auto checked = check_headers(request, m_options, what); !checked) return checked.error();
+    Handles h = acquire();
+    if (h.multi == nullptr || h.easy == nullptr) {
+      cleanup(h);
+      return make_error(ErrorCode::internal, "http: curl_multi_init/curl_easy_init failed");
+    }
     Transfer transfer;
     transfer.max_bytes = m_options.max_response_bytes;
     curl_slist* headers = nullptr;
@@ -127,22 +210,85 @@ class CurlClient final : public HttpClient {
                      [](const auto& p) { return lower(p.first) == "expect"; }))
       headers = curl_slist_append(headers, "Expect:");
     char error_buffer[CURL_ERROR_SIZE] = {0};
-    configure(h, request, headers, transfer, error_buffer);
-    const CURLcode code = curl_easy_perform(h);
+    configure(h.easy, request, headers, transfer, error_buffer);
+    const Outcome outcome = perform(h, transfer);
     long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(h.easy, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(headers);
     release(h);
     if (transfer.too_large)
       return make_error(ErrorCode::internal, "http: " + what + ": response larger than " +
                                                  std::to_string(m_options.max_response_bytes) +
                                                  " bytes; refused");
-    if (code != CURLE_OK) return transport_error(code, what, error_buffer);
+    if (outcome.read_timed_out) {
+      Error e = make_error(ErrorCode::transient,
+                           "http: " + what + ": timed out: nothing received for " +
+                               seconds_text(m_options.read_timeout) + " (the read timeout)");
+      e.service_code = "timeout";
+      return e;
+    }
+    if (outcome.multi_failed)
+      return make_error(ErrorCode::internal,
+                        "http: " + what + ": " + curl_multi_strerror(outcome.multi_code));
+    if (outcome.code != CURLE_OK)
+      return transport_error(outcome.code, what, error_buffer, m_options);
     transfer.response.status = status;
     return std::move(transfer.response);
   }
 
  private:
+  // A multi handle with its one easy handle: the multi handle owns the connection cache.
+  struct Handles {
+    CURLM* multi = nullptr;
+    CURL* easy = nullptr;
+  };
+
+  struct Outcome {
+    CURLcode code = CURLE_OK;
+    bool read_timed_out = false;
+    bool multi_failed = false;
+    CURLMcode multi_code = CURLM_OK;
+  };
+
+  // Runs one transfer to its end, or until nothing has been received for the read timeout after
+  // the request went out (then the connection is dropped, not reused). curl enforces the connect
+  // timeout and the overall cap itself.
+  Outcome perform(const Handles& h, Transfer& transfer) {
+    Outcome out;
+    curl_multi_add_handle(h.multi, h.easy);
+    const auto read_timeout = m_options.read_timeout;
+    int running = 1;
+    while (true) {
+      out.multi_code = curl_multi_perform(h.multi, &running);
+      if (out.multi_code != CURLM_OK || running == 0) break;
+      int wait_ms = 1000;
+      if (read_timeout.count() > 0 && transfer.request_sent) {
+        const auto idle = Clock::now() - transfer.last_progress;
+        if (idle >= read_timeout) {
+          out.read_timed_out = true;
+          break;
+        }
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(read_timeout - idle);
+        wait_ms = static_cast<int>(std::min<long long>(wait_ms, left.count()));
+      }
+      // Waits for socket activity, at most wait_ms or curl's own next timer, whichever is sooner.
+      out.multi_code = curl_multi_poll(h.multi, nullptr, 0, wait_ms, nullptr);
+      if (out.multi_code != CURLM_OK) break;
+    }
+    if (out.multi_code != CURLM_OK) {
+      out.multi_failed = true;
+    } else if (!out.read_timed_out) {
+      int left = 0;
+      out.code = CURLE_GOT_NOTHING;
+      while (CURLMsg* message = curl_multi_info_read(h.multi, &left)) {
+        if (message->msg == CURLMSG_DONE && message->easy_handle == h.easy)
+          out.code = message->data.result;
+      }
+    }
+    curl_multi_remove_handle(h.multi, h.easy);
+    return out;
+  }
+
   void configure(CURL* h, const HttpRequest& request, curl_slist* headers, Transfer& transfer,
                  char* error_buffer) {
     curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
@@ -154,12 +300,18 @@ class CurlClient final : public HttpClient {
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     if (!m_options.ca_bundle.empty())
       curl_easy_setopt(h, CURLOPT_CAINFO, m_options.ca_bundle.c_str());
-    auto total = request.timeout.count() > 0 ? request.timeout : m_options.request_timeout;
-    auto connect = std::min(m_options.connect_timeout, total);
+    const auto total = request.timeout.count() > 0 ? request.timeout : m_options.request_timeout;
+    // curl reads a connect timeout of 0 as its built-in 300 s; "no limit of its own" means the
+    // overall cap (or, with none, a day).
+    auto connect = m_options.connect_timeout;
+    if (connect.count() == 0) connect = total.count() > 0 ? total : std::chrono::hours(24);
+    if (total.count() > 0) connect = std::min(connect, total);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect.count()));
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(total.count()));
+    curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, &on_request_ready);
+    curl_easy_setopt(h, CURLOPT_PREREQDATA, &transfer);
     curl_easy_setopt(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "regsweep/0.1");
+    curl_easy_setopt(h, CURLOPT_USERAGENT, m_options.user_agent.c_str());
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
@@ -181,26 +333,33 @@ class CurlClient final : public HttpClient {
     }
   }
 
-  CURL* acquire() {
+  Handles acquire() {
     {
       std::lock_guard lock(m_pool_mutex);
       if (!m_idle.empty()) {
-        CURL* h = m_idle.back();
+        Handles h = m_idle.back();
         m_idle.pop_back();
-        curl_easy_reset(h);  // keeps the handle's live connections, drops the old options
+        curl_easy_reset(h.easy);  // drops the old options; the connections live in the multi
         return h;
       }
     }
-    return curl_easy_init();
+    return {curl_multi_init(), curl_easy_init()};
   }
 
-  void release(CURL* h) {
-    std::lock_guard lock(m_pool_mutex);
-    if (m_idle.size() < k_max_idle) {
-      m_idle.push_back(h);
-      return;
+  void release(const Handles& h) {
+    {
+      std::lock_guard lock(m_pool_mutex);
+      if (m_idle.size() < k_max_idle) {
+        m_idle.push_back(h);
+        return;
+      }
     }
-    curl_easy_cleanup(h);
+    cleanup(h);
+  }
+
+  static void cleanup(const Handles& h) {
+    if (h.easy != nullptr) curl_easy_cleanup(h.easy);
+    if (h.multi != nullptr) curl_multi_cleanup(h.multi);
   }
 
   static void lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
@@ -221,7 +380,7 @@ class CurlClient final : public HttpClient {
   CURLSH* m_share = nullptr;
   std::array<std::mutex, k_share_locks> m_share_mutexes;
   std::mutex m_pool_mutex;
-  std::vector<CURL*> m_idle;
+  std::vector<Handles> m_idle;
 };
 
 }  // namespace

@@ -1,12 +1,20 @@
 // The real curl client against a real local socket: methods, headers, bodies, connection reuse,
-// timeouts, size cap, the plain-http rule and error classification.
+// timeouts, size cap, the plain-http rule, header checks and error classification.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "http/http_client.hpp"
 #include "http/url.hpp"
 #include "support/local_http_server.hpp"
+#include "support/local_tls_server.hpp"
+#include "support/silent_server.hpp"
 
 namespace regsweep {
 namespace {
@@ -155,6 +163,152 @@ TEST(CurlClient, MissingCaBundleIsInvalidInput) {
       {"GET", "https://127.0.0.1:" + std::to_string(server.port()) + "/", {}, ""});
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.error().code, ErrorCode::invalid_input) << response.error().message;
+}
+
+TEST(CurlClient, ReadTimeoutFailsASilentServer) {
+  testing::SilentServer server;  // accepts, reads the request, never answers
+  HttpOptions options;
+  options.read_timeout = std::chrono::milliseconds(200);
+  options.request_timeout = std::chrono::milliseconds(120'000);  // not what stops it
+  auto response =
+      make_curl_client(options)->send({"POST", server.url() + "/", {{"X-A", "b"}}, "{}"});
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().code, ErrorCode::transient);
+  EXPECT_EQ(response.error().service_code, "timeout");
+  EXPECT_NE(response.error().message.find("timed out: nothing received for 0.2 s"),
+            std::string::npos)
+      << response.error().message;
+  EXPECT_EQ(server.connections(), 1);
+}
+
+// Answers one request slowly, a byte at a time: the whole answer takes far longer than the read
+// timeout, but bytes keep arriving, so it must succeed.
+class TrickleServer {
+ public:
+  TrickleServer() {
+    m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ::listen(m_fd, 4);
+    socklen_t len = sizeof addr;
+    ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    m_port = ntohs(addr.sin_port);
+    m_thread = std::thread([this] {
+      const int client = ::accept(m_fd, nullptr, nullptr);
+      if (client < 0) return;
+      std::string request;
+      char buffer[1024];
+      while (request.find("\r\n\r\n") == std::string::npos) {
+        const ssize_t n = ::recv(client, buffer, sizeof buffer, 0);
+        if (n <= 0) break;
+        request.append(buffer, static_cast<std::size_t>(n));
+      }
+      const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789";
+      for (char c : answer) {
+        ::send(client, &c, 1, MSG_NOSIGNAL);
+        if (c >= '0' && c <= '9') std::this_thread::sleep_for(std::chrono::milliseconds(60));
+      }
+      ::close(client);
+    });
+  }
+  ~TrickleServer() {
+    m_thread.join();
+    ::close(m_fd);
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port) + "/"; }
+
+ private:
+  int m_fd = -1;
+  int m_port = 0;
+  std::thread m_thread;
+};
+
+TEST(CurlClient, ReadTimeoutCountsSilenceNotTheWholeAnswer) {
+  TrickleServer server;  // 10 body bytes 60 ms apart: 600 ms in all, never 400 ms silent
+  HttpOptions options;
+  options.read_timeout = std::chrono::milliseconds(400);
+  auto response = make_curl_client(options)->send({"GET", server.url(), {}, ""});
+  ASSERT_TRUE(response.ok()) << response.error().message;
+  EXPECT_EQ(response->body, "0123456789");
+}
+
+TEST(CurlClient, HeaderValuesWithControlCharactersAreRefusedBeforeSending) {
+  LocalHttpServer server(echo);
+  auto client = make_curl_client({});
+  for (const std::string& value :
+       std::vector<std::string>{"tok\r\nX-Injected: yes", "tok\nX-Injected: yes", "tok\rX", "a\tb",
+                                "del\x7f", std::string("nul\0x", 5), "esc\x1b[31m"}) {
+    HttpRequest request{"GET", server.url() + "/", {{"X-Amz-Security-Token", value}}, ""};
+    auto response = client->send(request);
+    ASSERT_FALSE(response.ok());
+    EXPECT_EQ(response.error().code, ErrorCode::invalid_input);
+    EXPECT_FALSE(response.error().retryable());
+    EXPECT_NE(response.error().message.find("X-Amz-Security-Token"), std::string::npos);
+    EXPECT_NE(response.error().message.find("control character"), std::string::npos);
+    EXPECT_EQ(response.error().message.find("Injected"), std::string::npos);  // never the value
+  }
+  // A bad header name is refused too.
+  for (const std::string name : {"X-A\r\nX-Injected", "X-A: b", "", "X A"}) {
+    auto response = client->send({"GET", server.url() + "/", {{name, "v"}}, ""});
+    ASSERT_FALSE(response.ok()) << name;
+    EXPECT_EQ(response.error().code, ErrorCode::invalid_input);
+  }
+  // The user agent goes through the same check.
+  HttpOptions options;
+  options.user_agent = "regsweep/1\r\nX-Injected: yes";
+  auto response = make_curl_client(options)->send({"GET", server.url() + "/", {}, ""});
+  ASSERT_FALSE(response.ok());
+  EXPECT_NE(response.error().message.find("User-Agent"), std::string::npos);
+  // Nothing reached the server, not even a connection.
+  EXPECT_EQ(server.requests().size(), 0u);
+  EXPECT_EQ(server.connections(), 0);
+  // Printable values, spaces included, are fine.
+  auto fine = client->send({"GET", server.url() + "/", {{"X-A", "a b=c;d"}}, ""});
+  ASSERT_TRUE(fine.ok()) << fine.error().message;
+  EXPECT_EQ(server.requests().at(0).header("x-a"), "a b=c;d");
+}
+
+TEST(CurlClient, TlsVerificationFailureIsNotRetryableAndNamesTheFix) {
+  testing::LocalTlsServer server;  // a self-signed certificate nobody trusts
+  HttpOptions options;
+  options.ca_bundle_hint = "set THE_HINT";
+  auto response = make_curl_client(options)->send({"GET", server.url() + "/", {}, ""});
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().code, ErrorCode::unauthorized) << response.error().message;
+  EXPECT_EQ(response.error().service_code, "tls_verification");
+  EXPECT_FALSE(response.error().retryable());
+  EXPECT_NE(response.error().message.find("https://127.0.0.1:" + std::to_string(server.port())),
+            std::string::npos)
+      << response.error().message;
+  EXPECT_NE(response.error().message.find("set THE_HINT"), std::string::npos);
+  EXPECT_EQ(server.handshakes(), 0);
+}
+
+TEST(CurlClient, TlsHostNameMismatchIsAVerificationFailureToo) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("regsweep-tls-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  // The same server, trusted: the request goes through (so the failures are the verification).
+  testing::LocalTlsServer good;
+  const auto good_ca = (dir / "good.pem").string();
+  std::ofstream(good_ca) << good.certificate_pem();
+  HttpOptions options;
+  options.ca_bundle = good_ca;
+  auto trusted = make_curl_client(options)->send({"GET", good.url() + "/", {}, ""});
+  ASSERT_TRUE(trusted.ok()) << trusted.error().message;
+  EXPECT_EQ(trusted->body, "{}");
+  // A trusted certificate for another name.
+  testing::LocalTlsServer other("DNS:ecr.example.com");
+  const auto other_ca = (dir / "other.pem").string();
+  std::ofstream(other_ca) << other.certificate_pem();
+  options.ca_bundle = other_ca;
+  auto mismatch = make_curl_client(options)->send({"GET", other.url() + "/", {}, ""});
+  std::filesystem::remove_all(dir);
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_EQ(mismatch.error().service_code, "tls_verification") << mismatch.error().message;
+  EXPECT_FALSE(mismatch.error().retryable());
 }
 
 TEST(Url, ParseAndLoopback) {

@@ -8,4 +8,10 @@ std::string HttpResponse::header(std::string_view lower_name) const {
   return {};
 }
 
+bool has_control_character(std::string_view value) {
+  for (const unsigned char c : value)
+    if (c < 0x20 || c == 0x7f) return true;
+  return false;
+}
+
 }  // namespace regsweep

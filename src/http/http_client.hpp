@@ -1,9 +1,12 @@
 // The HTTP door. Everything regsweep sends over the network goes through an HttpClient; the one
 // curl implementation lives in curl_client.cpp, and tests use fakes and fault-injecting wrappers of
-// this interface. A transport failure (refused, reset, timeout, TLS) is an Error with code
-// transient (invalid_input for a malformed URL, a refused plain-http URL or a missing CA bundle;
-// internal for an answer over max_response_bytes); a timeout also carries Error::service_code
-// "timeout" (retry budgets charge it more). Any HTTP status, 4xx and 5xx included, is a response.
+// this interface. A transport failure (refused, reset, timeout) is an Error with code transient
+// (invalid_input for a malformed URL, a refused plain-http URL, a missing CA bundle or a header
+// that holds a control character; internal for an answer over max_response_bytes); a timeout also
+// carries Error::service_code "timeout" (retry budgets charge it more). A server whose TLS
+// certificate cannot be verified (unknown CA, expired, wrong host name) is unauthorized with
+// service_code "tls_verification": retrying cannot fix it, so it is not retryable. Any HTTP status,
+// 4xx and 5xx included, is a response.
 #pragma once
 
 #include <chrono>
@@ -39,12 +42,25 @@ struct HttpResponse {
 };
 
 struct HttpOptions {
+  // TCP connect and TLS handshake; 0: no limit of its own (request_timeout still holds).
   std::chrono::milliseconds connect_timeout{10'000};
+  // Once connected, an exchange fails when no byte of the answer arrives for this long (a stalled
+  // or silent server), however long the whole answer takes; 0: no read timeout.
+  std::chrono::milliseconds read_timeout{0};
+  // A cap on one whole exchange, connect included; 0: none.
   std::chrono::milliseconds request_timeout{60'000};
   std::size_t max_response_bytes = 256u << 20;  // larger answers fail instead of exhausting memory
   std::string ca_bundle;                        // empty: the system store
   bool allow_plain_http = false;  // http:// is refused unless the host is loopback or this is set
+  // How to trust a server whose certificate does not verify, for that error's "fix:" (the AWS
+  // session names AWS_CA_BUNDLE and ca_bundle).
+  std::string ca_bundle_hint = "pass the CA bundle (PEM) of the server's certificate authority";
+  std::string user_agent = "regsweep/0.1";  // checked like every header value
 };
+
+// True when `value` holds a byte that must never be in an HTTP header value: any control character
+// (below 0x20, tab included) or DEL (0x7f). CR and LF would end the header and start another one.
+bool has_control_character(std::string_view value);
 
 class HttpClient {
  public:
@@ -52,7 +68,9 @@ class HttpClient {
   virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
 };
 
-// TLS verification is always on. Safe to call send() from several threads at once.
+// TLS verification is always on. A request whose header names or values (the user agent included)
+// hold a control character is refused before anything is sent. Safe to call send() from several
+// threads at once.
 std::unique_ptr<HttpClient> make_curl_client(const HttpOptions& options);
 
 }  // namespace regsweep

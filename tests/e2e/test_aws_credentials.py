@@ -2,6 +2,8 @@
 emulator with strict SigV4 verification, getting its credentials from each source of the chain in
 turn. STS, the container credentials endpoint and IMDS are small local HTTP servers in this file;
 they hand out the emulator's test keys (with a session token) so the emulator accepts the calls.
+FailClosedInputsE2E: a session token that would inject a header, a silent endpoint under
+--cli-read-timeout, and bad timeout values.
 
 Environment: REGSWEEP_BIN, ECR_EMULATOR_BIN (see servers.py).
 """
@@ -9,6 +11,7 @@ import datetime
 import json
 import os
 import pathlib
+import socket
 import stat
 import subprocess
 import tempfile
@@ -225,6 +228,122 @@ class CredentialChainE2E(unittest.TestCase):
         self.assertIn("InvalidSignatureException", proc.stderr)
         self.assertNotIn(wrong, proc.stdout + proc.stderr)
         self.assertNotIn(SESSION_TOKEN, proc.stdout + proc.stderr)
+
+
+POLICY = {"rules": [{"rulePriority": 1, "description": "untagged",
+                     "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed",
+                                   "countUnit": "days", "countNumber": 14},
+                     "action": {"type": "expire"}}]}
+
+
+class SilentEndpoint:
+    """Accepts TCP connections, reads what is sent, never answers; counts connections (one per
+    attempt: a timed-out attempt drops its connection)."""
+
+    def __init__(self):
+        self.connections = 0
+        self._open = []
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self.url = "http://127.0.0.1:%d" % self._sock.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            self._open.append(conn)  # kept open, never answered
+
+    def stop(self):
+        self._sock.close()
+        for conn in self._open:
+            conn.close()
+
+
+class FailClosedInputsE2E(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if not os.access(REGSWEEP, os.X_OK):
+            raise unittest.SkipTest(f"regsweep binary not found at {REGSWEEP}")
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="regsweep-failclosed-")
+        self.addCleanup(lambda: subprocess.run(["rm", "-rf", self.tmp]))
+        self.policy = os.path.join(self.tmp, "policy.json")
+        with open(self.policy, "w") as f:
+            json.dump(POLICY, f)
+
+    def env(self, **extra):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update({"HOME": self.tmp, "AWS_EC2_METADATA_DISABLED": "true", "AWS_REGION": servers.REGION,
+                    "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+                    "AWS_ACCESS_KEY_ID": servers.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": servers.SECRET_KEY})
+        env.update(extra)
+        return env
+
+    def plan(self, endpoint, env, *args):
+        return subprocess.run([REGSWEEP, "plan", "--policy", self.policy, "--endpoint-url", endpoint, *args],
+                              env=env, capture_output=True, text=True, timeout=120)
+
+    def test_session_token_with_a_line_break_is_refused_before_any_request(self):
+        emulator = servers.start_emulator(self)
+        emulator.admin("POST", "/_emulator/counters/reset")
+        result = self.plan(emulator.endpoint, self.env(AWS_SESSION_TOKEN="tok\r\nX-Injected: yes"))
+        self.assertNotEqual(result.returncode, 0, result.stdout)
+        self.assertIn("AWS_SESSION_TOKEN", result.stderr)
+        self.assertIn("control character", result.stderr)
+        self.assertNotIn("X-Injected", result.stdout + result.stderr)
+        self.assertEqual(emulator.admin("GET", "/_emulator/counters")["total"], 0)
+        # The same run with a clean token reaches the emulator (so the zero above means something).
+        clean = self.plan(emulator.endpoint, self.env(AWS_SESSION_TOKEN="tok"))
+        self.assertGreater(emulator.admin("GET", "/_emulator/counters")["total"], 0, clean.stderr)
+
+    def test_read_timeout_fails_a_silent_endpoint_after_the_configured_attempts(self):
+        silent = SilentEndpoint()
+        self.addCleanup(silent.stop)
+        result = self.plan(silent.url, self.env(AWS_MAX_ATTEMPTS="2"), "--cli-read-timeout", "0.3")
+        self.assertNotEqual(result.returncode, 0, result.stdout)
+        # plan reports the failed listing in the plan itself (JSON when stdout is not a terminal)
+        # and says on stderr that it is incomplete.
+        self.assertIn("skipped", result.stderr)
+        self.assertIn("timed out: nothing received for 0.3 s", result.stdout)
+        self.assertIn("gave up after 2 attempts", result.stdout)
+        self.assertEqual(silent.connections, 2)
+
+    def test_run_config_timeouts_and_the_flags_over_them(self):
+        silent = SilentEndpoint()
+        self.addCleanup(silent.stop)
+        config = os.path.join(self.tmp, "regsweep.yaml")
+
+        def run(read_timeout, *args):
+            with open(config, "w") as f:
+                f.write("settings:\n  read_timeout: %s\ntargets:\n  - name: t\n    endpoint_url: %s\n"
+                        "    policy: {file: policy.json}\n    mode: apply\n" % (read_timeout, silent.url))
+            return subprocess.run([REGSWEEP, "run", "--config", config, *args], env=self.env(AWS_MAX_ATTEMPTS="1"),
+                                  capture_output=True, text=True, timeout=120)
+
+        result = run("0.3")
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("timed out: nothing received for 0.3 s", result.stdout)
+        result = run("0.3", "--cli-read-timeout", "0.2")
+        self.assertIn("timed out: nothing received for 0.2 s", result.stdout)
+        self.assertEqual(silent.connections, 2)
+        result = run(".nan")
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("regsweep.yaml:2:17: settings.read_timeout:", result.stderr)
+        self.assertEqual(silent.connections, 2)  # an invalid config contacts nothing
+
+    def test_bad_timeouts_are_usage_errors_naming_the_flag(self):
+        for flag in ("--cli-read-timeout", "--cli-connect-timeout"):
+            for value in ("-1", "nan", "inf", "ten"):
+                result = self.plan("http://127.0.0.1:9", self.env(), flag + "=" + value)
+                self.assertEqual(result.returncode, 2, (flag, value, result.stderr))
+                self.assertIn(flag + ": ", result.stderr)
+                self.assertIn("is not a number of seconds from 0 to 86400", result.stderr)
 
 
 if __name__ == "__main__":
