@@ -68,7 +68,7 @@ struct AwsSession {
   // STS GetCallerIdentity with the session's credentials, at the region's STS endpoint
   // (AWS_ENDPOINT_URL_STS and the like; aws/sts.hpp). Asked only when needed.
   std::function<Result<CallerIdentity>()> caller_identity;
-  RetryOptions retry;              // max_attempts from AWS_MAX_ATTEMPTS or the profile
+  RetryOptions retry;  // max_attempts from AWS_MAX_ATTEMPTS or the profile
 };
 
 Result<AwsSession> open_aws_session(const AwsSessionOptions& options);
