@@ -53,10 +53,13 @@ struct TargetSummary {
 // The target's registries, each seen through its repository selection. `opened` owns the inner
 // registries and must outlive the returned ones.
 std::vector<OpenedRegistry> selected(const std::vector<OpenedRegistry>& opened,
-                                     const RepositorySelection& selection) {
+                                     const RepositorySelection& selection,
+                                     SelectionWitness& witness) {
   std::vector<OpenedRegistry> out;
-  for (const auto& o : opened)
-    out.push_back({o.label, select_repositories(*o.registry, selection), o.account, o.region});
+  for (const auto& o : opened) {
+    out.push_back(
+        {o.label, select_repositories(*o.registry, selection, &witness), o.account, o.region});
+  }
   return out;
 }
 
@@ -107,14 +110,9 @@ void run_apply_target(const RunTarget& target, const std::vector<OpenedRegistry>
   flow.yes = yes;
   flow.ask = false;
   flow.journal = settings.journal;
-  // The registries see only the target's selection already; the globs here are for telling a
-  // glob that matches nothing (a typo) from a quiet run.
-  flow.plan.repository_globs = target.repositories;
   const FlowResult result = run_apply_flow(registries, target.policy, flow);
   report_unresolved(protections.loaded, flow.command);
-  // Under run a glob that matches nothing is a failed target: cron must notice a config that
-  // cleans nothing.
-  summary.failed = result.exit_code != k_exit_ok || !result.unmatched_globs.empty();
+  summary.failed = result.exit_code != k_exit_ok;
   summary.counts = {{"repositories", result.planned.repositories},
                     {"images", result.planned.images},
                     {"expiring", result.planned.expiring},
@@ -138,8 +136,6 @@ void run_apply_target(const RunTarget& target, const std::vector<OpenedRegistry>
   if (result.skipped_repositories > 0)
     summary.text +=
         "; " + counted(result.skipped_repositories, "repository", "repositories") + " skipped";
-  for (const auto& glob : result.unmatched_globs)
-    summary.text += "; repositories '" + glob + "' match nothing";
 }
 
 TargetSummary run_target(const RunTarget& target, const RunSettings& settings, bool yes,
@@ -163,7 +159,8 @@ TargetSummary run_target(const RunTarget& target, const RunSettings& settings, b
   }
   for (const auto& o : *opened) summary.registries.push_back(o.label);
   RepositorySelection selection{target.repositories, target.exclude};
-  const auto registries = selected(*opened, selection);
+  SelectionWitness witness;
+  const auto registries = selected(*opened, selection, witness);
   if (settings.output != "json") {
     write_stdout("=== target " + target.name + " (" + summary.mode + ", policy " +
                  target.policy_name + ") ===\n");
@@ -172,6 +169,16 @@ TargetSummary run_target(const RunTarget& target, const RunSettings& settings, b
     run_install(target, registries, settings, yes, summary);
   } else {
     run_apply_target(target, registries, settings, yes, now, protections, summary);
+  }
+  // A repositories glob that matched nothing (not even an excluded repository) is a typo: under
+  // cron it must fail the run rather than clean nothing quietly.
+  {
+    for (const auto& glob : witness.unmatched(selection)) {
+      summary.failed = true;
+      summary.text += "; repositories '" + glob + "' match nothing";
+      std::cerr << "regsweep run: target " << target.name << ": repositories '" << glob
+                << "' matches no repository; check the name ('*' and '?' are the wildcards)\n";
+    }
   }
   if (settings.output != "json") write_stdout("\n");
   return summary;

@@ -1,21 +1,30 @@
 #include "sweep/selected_registry.hpp"
 
+#include "plan/plan.hpp"
+
 namespace regsweep {
 namespace {
 
 class SelectedRegistry final : public Registry {
  public:
-  SelectedRegistry(Registry& inner, RepositorySelection selection)
-      : m_inner(inner), m_selection(std::move(selection)) {}
+  SelectedRegistry(Registry& inner, RepositorySelection selection, SelectionWitness* witness)
+      : m_inner(inner), m_selection(std::move(selection)), m_witness(witness) {}
 
   std::string describe() const override { return m_inner.describe(); }
   Result<RegistryIdentity> identity() override { return m_inner.identity(); }
 
   Result<std::vector<RepositoryInfo>> list_repositories() override {
     auto all = m_inner.list_repositories();
-    if (!all.ok()) return all;
+    if (!all.ok()) {
+      if (m_witness) m_witness->listing_failed();
+      return all;
+    }
     std::vector<RepositoryInfo> selected;
     for (auto& repository : *all) {
+      if (m_witness) {
+        for (const auto& glob : m_selection.include)
+          if (repository_selected({glob}, repository.name)) m_witness->saw(glob);
+      }
       if (m_selection.matches(repository.name)) selected.push_back(std::move(repository));
     }
     return selected;
@@ -63,6 +72,7 @@ class SelectedRegistry final : public Registry {
  private:
   Registry& m_inner;
   RepositorySelection m_selection;
+  SelectionWitness* m_witness;
 
   // A defensive second line: callers only ever name listed repositories.
   std::optional<Error> refuse(const std::string& repository) const {
@@ -75,8 +85,30 @@ class SelectedRegistry final : public Registry {
 
 }  // namespace
 
-std::unique_ptr<Registry> select_repositories(Registry& inner, RepositorySelection selection) {
-  return std::make_unique<SelectedRegistry>(inner, std::move(selection));
+void SelectionWitness::saw(const std::string& glob) {
+  std::lock_guard lock(m_mutex);
+  m_matched.insert(glob);
+}
+
+void SelectionWitness::listing_failed() {
+  std::lock_guard lock(m_mutex);
+  m_listing_failed = true;
+}
+
+std::vector<std::string> SelectionWitness::unmatched(const RepositorySelection& selection) const {
+  std::lock_guard lock(m_mutex);
+  std::vector<std::string> out;
+  if (m_listing_failed) return out;
+  for (const auto& glob : selection.include) {
+    if (glob.find_first_not_of('*') != std::string::npos && !m_matched.count(glob))
+      out.push_back(glob);
+  }
+  return out;
+}
+
+std::unique_ptr<Registry> select_repositories(Registry& inner, RepositorySelection selection,
+                                              SelectionWitness* witness) {
+  return std::make_unique<SelectedRegistry>(inner, std::move(selection), witness);
 }
 
 }  // namespace regsweep

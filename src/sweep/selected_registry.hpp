@@ -5,13 +5,35 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "registry/registry.hpp"
 #include "sweep/policy_fleet.hpp"
 
 namespace regsweep {
 
-// `inner` must outlive the returned registry.
-std::unique_ptr<Registry> select_repositories(Registry& inner, RepositorySelection selection);
+// Which include globs matched a repository (before exclusions) in the listings of the registries
+// it is given to: an include that matches nothing at all is a typo, one that matches only
+// excluded repositories is not. Thread-safe.
+class SelectionWitness {
+ public:
+  void saw(const std::string& glob);
+  void listing_failed();
+  // The include globs never seen (globs of '*' alone are never reported: an empty registry);
+  // nothing when a listing failed (what it would have shown is unknown).
+  std::vector<std::string> unmatched(const RepositorySelection& selection) const;
+
+ private:
+  mutable std::mutex m_mutex;
+  std::set<std::string> m_matched;
+  bool m_listing_failed = false;
+};
+
+// `inner` (and `witness`, when given) must outlive the returned registry.
+std::unique_ptr<Registry> select_repositories(Registry& inner, RepositorySelection selection,
+                                              SelectionWitness* witness = nullptr);
 
 }  // namespace regsweep
