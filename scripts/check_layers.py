@@ -19,9 +19,10 @@ USES = {
     "registry": {"aws", "http", "model", "util"},
     "inuse": {"aws", "http", "model", "util"},
     "journal": {"model", "util"},
-    "sweep": {"util", "model", "policy", "plan", "http", "aws", "registry", "inuse", "journal"},
-    "cli": {"util", "model", "policy", "plan", "http", "aws", "registry", "inuse", "journal", "sweep"},
-    "web": {"util", "model", "policy", "plan", "http", "aws", "registry", "inuse", "journal", "sweep"},
+    "sweep": {"util", "http", "aws"},
+    "app": {"util", "model", "policy", "plan", "http", "aws", "registry", "inuse", "journal", "sweep"},
+    "cli": {"util", "model", "policy", "plan", "http", "aws", "registry", "inuse", "journal", "sweep", "app"},
+    "web": {"util", "model", "policy", "plan", "http", "aws", "registry", "inuse", "journal", "sweep", "app"},
 }
 # The emulator is an independent implementation: it may use the policy validator and basic
 # utilities, never the client side (http/, aws/, registry/).

@@ -18,7 +18,7 @@
 #include "cli/plan_table.hpp"
 #include "cli/progress_line.hpp"
 #include "policy/explain.hpp"
-#include "sweep/apply.hpp"
+#include "app/deletions.hpp"
 #include "util/printable.hpp"
 #include "util/size.hpp"
 

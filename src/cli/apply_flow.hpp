@@ -18,8 +18,8 @@
 #include "cli/ecr_fleet.hpp"
 #include "plan/plan.hpp"
 #include "policy/policy.hpp"
-#include "sweep/apply.hpp"
-#include "sweep/plan_use_case.hpp"
+#include "app/deletions.hpp"
+#include "app/plan_fleet.hpp"
 
 namespace regsweep::cli {
 

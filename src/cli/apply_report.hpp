@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "sweep/apply.hpp"
+#include "app/deletions.hpp"
 
 namespace regsweep::cli {
 

@@ -18,8 +18,8 @@
 #include "cli/deletion_safety.hpp"
 #include "cli/number_flags.hpp"
 #include "cli/source_options.hpp"
-#include "sweep/apply.hpp"
-#include "sweep/delete.hpp"
+#include "app/deletions.hpp"
+#include "app/one_off.hpp"
 #include "util/printable.hpp"
 #include "util/size.hpp"
 

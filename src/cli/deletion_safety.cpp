@@ -6,7 +6,7 @@
 
 #include "cli/cli_support.hpp"
 #include "journal/state_dir.hpp"
-#include "sweep/resume.hpp"
+#include "app/settle_interrupted.hpp"
 
 namespace regsweep::cli {
 

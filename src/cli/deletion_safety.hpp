@@ -10,7 +10,7 @@
 
 #include "journal/journal.hpp"
 #include "registry/registry.hpp"
-#include "sweep/apply.hpp"
+#include "app/deletions.hpp"
 
 namespace regsweep::cli {
 

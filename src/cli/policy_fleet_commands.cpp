@@ -16,7 +16,7 @@
 #include "cli/number_flags.hpp"
 #include "cli/policy_fleet_report.hpp"
 #include "policy/parse.hpp"
-#include "sweep/policy_fleet.hpp"
+#include "app/policy_fleet.hpp"
 #include "util/input_file.hpp"
 
 namespace regsweep::cli {

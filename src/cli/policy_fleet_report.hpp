@@ -4,7 +4,7 @@
 // unchanged, failed, written}}.
 #pragma once
 
-#include "sweep/policy_fleet.hpp"
+#include "app/policy_fleet.hpp"
 
 namespace regsweep::cli {
 

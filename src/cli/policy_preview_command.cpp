@@ -20,8 +20,8 @@
 #include "cli/plan_table.hpp"
 #include "cli/protection_options.hpp"
 #include "policy/parse.hpp"
-#include "sweep/plan_use_case.hpp"
-#include "sweep/scan.hpp"
+#include "app/plan_fleet.hpp"
+#include "app/scan.hpp"
 #include "util/parallel.hpp"
 
 namespace regsweep::cli {

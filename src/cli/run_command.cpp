@@ -23,8 +23,8 @@
 #include "cli/policy_fleet_report.hpp"
 #include "cli/protection_options.hpp"
 #include "cli/run_config.hpp"
-#include "sweep/policy_fleet.hpp"
-#include "sweep/selected_registry.hpp"
+#include "app/policy_fleet.hpp"
+#include "registry/selected_registry.hpp"
 #include "util/input_file.hpp"
 #include "util/size.hpp"
 

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "model/image.hpp"
-#include "sweep/apply.hpp"
+#include "app/deletions.hpp"
 #include "util/result.hpp"
 #include "util/time.hpp"
 

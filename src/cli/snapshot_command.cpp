@@ -12,7 +12,7 @@
 #include "cli/progress_line.hpp"
 #include "cli/source_options.hpp"
 #include "registry/snapshot/snapshot_writer.hpp"
-#include "sweep/scan.hpp"
+#include "app/scan.hpp"
 
 namespace regsweep::cli {
 namespace {

@@ -21,14 +21,6 @@ void PlanTotals::add(const PlanTotals& other) {
   monthly_savings += other.monthly_savings;
 }
 
-bool repository_selected(const std::vector<std::string>& globs, const std::string& name) {
-  if (globs.empty()) return true;
-  for (const auto& glob : globs) {
-    if (glob_match(glob, name, GlobSyntax::star_and_question)) return true;
-  }
-  return false;
-}
-
 namespace {
 
 PlanTotals repository_totals(const Repository& repo, const std::vector<Verdict>& verdicts,

@@ -23,6 +23,7 @@
 #include "plan/protect.hpp"
 #include "policy/evaluate.hpp"
 #include "policy/policy.hpp"
+#include "util/glob.hpp"
 
 namespace regsweep {
 
@@ -72,9 +73,6 @@ struct Plan {
   std::vector<SkippedRepository> skipped;    // listing failed: not evaluated (safety rule 1)
   PlanTotals totals;
 };
-
-// True when `name` matches one of the globs, or there are none.
-bool repository_selected(const std::vector<std::string>& globs, const std::string& name);
 
 // The Inventory must outlive the Plan (the plan points into it). Skipped repositories that match
 // the globs are carried over.

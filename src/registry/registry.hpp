@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +61,10 @@ class Registry {
 
   // A human name for messages: "snapshot demo.json", "ECR 123456789012 eu-west-1".
   virtual std::string describe() const = 0;
+
+  // A registry that holds its whole Inventory in memory already (a snapshot file) shares it here,
+  // so that planning a million images does not copy them through list_images(); others: null.
+  virtual std::shared_ptr<const Inventory> loaded_inventory() const { return nullptr; }
 
   virtual Result<std::vector<RepositoryInfo>> list_repositories() = 0;
   // Every image of the repository, with child_digests/subject_digest filled in from the manifests

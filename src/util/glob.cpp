@@ -26,4 +26,12 @@ bool glob_match(std::string_view pattern, std::string_view text, GlobSyntax synt
   return p == pattern.size();
 }
 
+bool repository_selected(const std::vector<std::string>& globs, std::string_view name) {
+  if (globs.empty()) return true;
+  for (const auto& glob : globs) {
+    if (glob_match(glob, name, GlobSyntax::star_and_question)) return true;
+  }
+  return false;
+}
+
 }  // namespace regsweep

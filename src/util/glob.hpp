@@ -3,7 +3,9 @@
 // special) and for --repository-name filters (where '?' is special too).
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace regsweep {
 
@@ -11,5 +13,9 @@ enum class GlobSyntax { star_only, star_and_question };
 
 bool glob_match(std::string_view pattern, std::string_view text,
                 GlobSyntax syntax = GlobSyntax::star_only);
+
+// Repository selection (--repository-name): true when `name` matches one of the globs ('*' and
+// '?'), or when there are none.
+bool repository_selected(const std::vector<std::string>& globs, std::string_view name);
 
 }  // namespace regsweep

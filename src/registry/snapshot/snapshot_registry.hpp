@@ -27,6 +27,7 @@ class SnapshotRegistry final : public Registry {
   static void keep_inventories_until_exit();
 
   std::shared_ptr<const Inventory> inventory() const { return m_inventory; }
+  std::shared_ptr<const Inventory> loaded_inventory() const override { return m_inventory; }
 
   std::string describe() const override;
   Result<RegistryIdentity> identity() override {

@@ -1,4 +1,4 @@
-#include "sweep/delete.hpp"
+#include "app/one_off.hpp"
 
 #include <algorithm>
 #include <map>

@@ -1,4 +1,4 @@
-#include "sweep/policy_fleet.hpp"
+#include "app/policy_fleet.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -62,14 +62,6 @@ std::vector<std::string> find_new_repositories(const std::vector<FleetTarget>& t
 }
 
 }  // namespace
-
-bool RepositorySelection::matches(const std::string& repository) const {
-  const auto hit = [&](const std::string& glob) {
-    return glob_match(glob, repository, GlobSyntax::star_and_question);
-  };
-  return std::any_of(include.begin(), include.end(), hit) &&
-         std::none_of(exclude.begin(), exclude.end(), hit);
-}
 
 std::string_view to_string(FleetOutcome outcome) {
   switch (outcome) {

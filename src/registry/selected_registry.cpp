@@ -1,20 +1,21 @@
-#include "sweep/selected_registry.hpp"
+#include "registry/selected_registry.hpp"
 
-#include "plan/plan.hpp"
+#include "registry/forwarding_registry.hpp"
+#include "util/glob.hpp"
 
 namespace regsweep {
 namespace {
 
-class SelectedRegistry final : public Registry {
+class SelectedRegistry final : public ForwardingRegistry {
  public:
   SelectedRegistry(Registry& inner, RepositorySelection selection, SelectionWitness* witness)
-      : m_inner(inner), m_selection(std::move(selection)), m_witness(witness) {}
+      : ForwardingRegistry(inner), m_selection(std::move(selection)), m_witness(witness) {}
 
-  std::string describe() const override { return m_inner.describe(); }
-  Result<RegistryIdentity> identity() override { return m_inner.identity(); }
+  // A loaded inventory holds unselected repositories too: listed through list_repositories().
+  std::shared_ptr<const Inventory> loaded_inventory() const override { return nullptr; }
 
   Result<std::vector<RepositoryInfo>> list_repositories() override {
-    auto all = m_inner.list_repositories();
+    auto all = inner().list_repositories();
     if (!all.ok()) {
       if (m_witness) m_witness->listing_failed();
       return all;
@@ -32,45 +33,44 @@ class SelectedRegistry final : public Registry {
 
   Result<std::vector<ImageRecord>> list_images(const std::string& repository) override {
     if (auto refused = refuse(repository)) return *refused;
-    return m_inner.list_images(repository);
+    return inner().list_images(repository);
   }
 
   Result<std::vector<ImageRecord>> describe_images(
       const std::string& repository, const std::vector<std::string>& digests) override {
     if (auto refused = refuse(repository)) return *refused;
-    return m_inner.describe_images(repository, digests);
+    return inner().describe_images(repository, digests);
   }
 
   Result<std::map<std::string, std::string>> get_manifests(
       const std::string& repository, const std::vector<std::string>& digests) override {
     if (auto refused = refuse(repository)) return *refused;
-    return m_inner.get_manifests(repository, digests);
+    return inner().get_manifests(repository, digests);
   }
 
   Result<DeleteOutcome> delete_images(const std::string& repository,
                                       const std::vector<ImageId>& ids) override {
     if (auto refused = refuse(repository)) return *refused;
-    return m_inner.delete_images(repository, ids);
+    return inner().delete_images(repository, ids);
   }
 
   Result<std::optional<std::string>> get_lifecycle_policy(const std::string& repository) override {
     if (auto refused = refuse(repository)) return *refused;
-    return m_inner.get_lifecycle_policy(repository);
+    return inner().get_lifecycle_policy(repository);
   }
 
   Status put_lifecycle_policy(const std::string& repository,
                               const std::string& policy_text) override {
     if (auto refused = refuse(repository)) return *refused;
-    return m_inner.put_lifecycle_policy(repository, policy_text);
+    return inner().put_lifecycle_policy(repository, policy_text);
   }
 
   Status delete_lifecycle_policy(const std::string& repository) override {
     if (auto refused = refuse(repository)) return *refused;
-    return m_inner.delete_lifecycle_policy(repository);
+    return inner().delete_lifecycle_policy(repository);
   }
 
  private:
-  Registry& m_inner;
   RepositorySelection m_selection;
   SelectionWitness* m_witness;
 
@@ -84,6 +84,11 @@ class SelectedRegistry final : public Registry {
 };
 
 }  // namespace
+
+bool RepositorySelection::matches(const std::string& repository) const {
+  return !include.empty() && repository_selected(include, repository) &&
+         (exclude.empty() || !repository_selected(exclude, repository));
+}
 
 void SelectionWitness::saw(const std::string& glob) {
   std::lock_guard lock(m_mutex);

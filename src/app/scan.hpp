@@ -3,8 +3,9 @@
 // in Inventory::skipped with the reason, never planned on partial data (DESIGN.md safety rule 1);
 // only a failure to list the repositories at all fails the scan.
 //
-// A snapshot already holds its whole Inventory in memory; scanning one shares it instead of copying
-// a million images through list_images() (the copy would double the memory of `plan`).
+// A snapshot already holds its whole Inventory in memory (Registry::loaded_inventory()); scanning
+// one shares it instead of copying a million images through list_images() (the copy would double
+// the memory of `plan`).
 #pragma once
 
 #include <functional>

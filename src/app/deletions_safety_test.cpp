@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <thread>
 
+#include "app/deletions.hpp"
 #include "journal/repository_lock.hpp"
 #include "support/fake_journal.hpp"
 #include "support/fake_registry.hpp"
-#include "sweep/apply.hpp"
 
 namespace regsweep {
 namespace {

@@ -1,7 +1,6 @@
-#include "sweep/scan.hpp"
+#include "app/scan.hpp"
 
 #include "plan/plan.hpp"
-#include "registry/snapshot/snapshot_registry.hpp"
 #include "util/parallel.hpp"
 
 #include <mutex>
@@ -9,10 +8,10 @@
 namespace regsweep {
 namespace {
 
-// The fast path: the snapshot's own Inventory, shared when nothing is filtered out.
-std::shared_ptr<const Inventory> scan_snapshot(const SnapshotRegistry& snapshot,
-                                               const ScanOptions& options) {
-  std::shared_ptr<const Inventory> all = snapshot.inventory();
+// The fast path: a registry's own loaded Inventory (a snapshot's), shared when nothing is
+// filtered out.
+std::shared_ptr<const Inventory> scan_loaded(std::shared_ptr<const Inventory> all,
+                                             const ScanOptions& options) {
   bool every_repository = true;
   for (const auto& repo : all->repositories) {
     every_repository = every_repository && repository_selected(options.repository_globs, repo.name);
@@ -30,8 +29,8 @@ std::shared_ptr<const Inventory> scan_snapshot(const SnapshotRegistry& snapshot,
 
 Result<std::shared_ptr<const Inventory>> scan_registry(Registry& registry,
                                                        const ScanOptions& options) {
-  if (const auto* snapshot = dynamic_cast<const SnapshotRegistry*>(&registry)) {
-    auto inventory = scan_snapshot(*snapshot, options);
+  if (auto loaded = registry.loaded_inventory()) {
+    auto inventory = scan_loaded(std::move(loaded), options);
     if (options.on_progress)
       options.on_progress(inventory->repositories.size(), inventory->repositories.size());
     return inventory;

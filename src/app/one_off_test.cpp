@@ -1,4 +1,4 @@
-#include "sweep/delete.hpp"
+#include "app/one_off.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "sweep/plan_use_case.hpp"
+#include "app/plan_fleet.hpp"
 
 namespace regsweep {
 

@@ -1,11 +1,11 @@
-#include "sweep/scan.hpp"
+#include "app/scan.hpp"
 
 #include <gtest/gtest.h>
 
+#include "app/plan_fleet.hpp"
 #include "policy/parse.hpp"
 #include "registry/snapshot/snapshot_registry.hpp"
 #include "support/fake_registry.hpp"
-#include "sweep/plan_use_case.hpp"
 
 namespace regsweep {
 namespace {

@@ -1,4 +1,4 @@
-#include "sweep/apply.hpp"
+#include "app/deletions.hpp"
 
 #include <algorithm>
 #include <atomic>

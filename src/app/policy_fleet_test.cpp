@@ -1,4 +1,4 @@
-#include "sweep/policy_fleet.hpp"
+#include "app/policy_fleet.hpp"
 
 #include <gtest/gtest.h>
 

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "app/scan.hpp"
 #include "plan/plan.hpp"
 #include "policy/policy.hpp"
 #include "registry/registry.hpp"
-#include "sweep/scan.hpp"
 
 namespace regsweep {
 

@@ -1,5 +1,5 @@
 // reconcile_interrupted: open intents of a killed run are settled from the registry's answer.
-#include "sweep/resume.hpp"
+#include "app/settle_interrupted.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

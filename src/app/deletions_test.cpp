@@ -1,6 +1,6 @@
 // apply_deletions against the recording FakeRegistry: batching, re-check, failures surfaced,
 // index-before-children ordering, bounded concurrency, nothing deleted outside the plan.
-#include "sweep/apply.hpp"
+#include "app/deletions.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -4,9 +4,9 @@
 
 #include <map>
 
+#include "app/plan_fleet.hpp"
 #include "policy/parse.hpp"
-#include "sweep/plan_use_case.hpp"
-#include "sweep/selected_registry.hpp"
+#include "registry/selected_registry.hpp"
 
 namespace regsweep {
 namespace {

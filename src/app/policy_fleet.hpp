@@ -15,18 +15,13 @@
 #include "policy/diff.hpp"
 #include "policy/policy.hpp"
 #include "registry/registry.hpp"
+#include "registry/selected_registry.hpp"
 
 namespace regsweep {
 
 struct FleetTarget {
   std::string label;  // "123456789012/eu-west-1" — how reports name the registry
   Registry* registry = nullptr;
-};
-
-struct RepositorySelection {
-  std::vector<std::string> include = {"*"};  // globs ('*', '?')
-  std::vector<std::string> exclude;
-  bool matches(const std::string& repository) const;
 };
 
 struct FleetOptions {

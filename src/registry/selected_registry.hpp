@@ -11,9 +11,16 @@
 #include <vector>
 
 #include "registry/registry.hpp"
-#include "sweep/policy_fleet.hpp"
 
 namespace regsweep {
+
+// Which repositories a command or config target works on: included by a glob ('*', '?') and not
+// excluded by one.
+struct RepositorySelection {
+  std::vector<std::string> include = {"*"};
+  std::vector<std::string> exclude;
+  bool matches(const std::string& repository) const;
+};
 
 // Which include globs matched a repository (before exclusions) in the listings of the registries
 // it is given to: an include that matches nothing at all is a typo, one that matches only

@@ -1,4 +1,4 @@
-#include "sweep/resume.hpp"
+#include "app/settle_interrupted.hpp"
 
 #include <algorithm>
 #include <map>

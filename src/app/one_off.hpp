@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "app/deletions.hpp"
 #include "model/image.hpp"
-#include "sweep/apply.hpp"
 #include "util/result.hpp"
 #include "util/time.hpp"
 
