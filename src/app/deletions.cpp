@@ -1,15 +1,14 @@
 #include "app/deletions.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <set>
-#include <thread>
 #include <utility>
 
 #include "journal/repository_lock.hpp"
+#include "util/parallel.hpp"
 
 namespace regsweep {
 namespace {
@@ -76,15 +75,12 @@ bool deletion_confirms(const ImageId& confirmed, const DeletionItem& item) {
          (confirmed.digest.empty() || confirmed.digest == item.image.digest);
 }
 
-// Appends go through one lock: repositories are worked on in parallel, the journal is one file.
-std::mutex g_journal_mutex;
-
 JournalRecord journal_record(const ApplyOptions& options, const std::string& repository,
                              const DeletionItem& item, JournalKind kind) {
   JournalRecord r;
   r.kind = kind;
   r.run_id = options.run_id;
-  r.timestamp = options.now ? options.now() : 0;
+  r.timestamp = options.clock->now();
   r.registry = options.registry;
   r.region = options.region;
   r.repository = repository;
@@ -127,6 +123,7 @@ class RepositoryWorker {
     for (const auto& batch :
          make_batches(m_work.items, std::max<std::size_t>(1, m_options.batch_size))) {
       run_batch(batch);
+      flush_results();
       batch_done(batch.size());
     }
     return std::move(m_outcomes);
@@ -137,7 +134,8 @@ class RepositoryWorker {
     m_outcomes.push_back({m_work.repository, item, result, std::move(code), std::move(detail)});
   }
 
-  // A result record for an item that was sent to the registry (its intent is on record).
+  // A result record for an item that was sent to the registry (its intent is on record),
+  // written with the rest of its batch by flush_results().
   void journal_result(const DeletionItem& item) {
     if (!m_options.journal) return;
     const ItemOutcome& o = m_outcomes.back();
@@ -148,15 +146,22 @@ class RepositoryWorker {
                                                   : JournalOutcome::failed;
     r.error_code = o.code;
     r.reason = o.detail;
-    std::lock_guard lock(g_journal_mutex);
-    // A failed result append cannot undo the deletion; the intent record already names it.
-    (void)m_options.journal->append(r);
+    m_results.push_back(std::move(r));
+  }
+
+  void flush_results() {
+    if (!m_options.journal || m_results.empty()) return;
+    // A failed result append cannot undo the deletions; their intents already name them, and the
+    // next run settles them.
+    (void)m_options.journal->append_all(m_results);
+    m_results.clear();
   }
 
   // False (and the batch settled as failed) when the intent records cannot be made durable.
   bool journal_intents(const std::vector<const DeletionItem*>& batch) {
     if (!m_options.journal) return true;
-    std::lock_guard lock(g_journal_mutex);
+    std::vector<JournalRecord> records;
+    records.reserve(batch.size());
     for (const auto* item : batch) {
       JournalRecord record =
           journal_record(m_options, m_work.repository, *item, JournalKind::intent);
@@ -168,14 +173,15 @@ class RepositoryWorker {
               m_manifest_note.empty() ? "the registry returned no manifest" : m_manifest_note;
         }
       }
-      auto appended = m_options.journal->append(record);
-      if (!appended.ok()) {
-        for (const auto* failed : batch) {
-          settle(*failed, ItemResult::failed, "JournalUnavailable",
-                 "not deleted: the journal could not record it (" + appended.error().message + ")");
-        }
-        return false;
+      records.push_back(std::move(record));
+    }
+    auto appended = m_options.journal->append_all(records);
+    if (!appended.ok()) {
+      for (const auto* failed : batch) {
+        settle(*failed, ItemResult::failed, "JournalUnavailable",
+               "not deleted: the journal could not record it (" + appended.error().message + ")");
       }
+      return false;
     }
     return true;
   }
@@ -276,6 +282,7 @@ class RepositoryWorker {
   std::vector<ItemOutcome> m_outcomes;
   std::map<std::string, std::string> m_manifests;  // of the batch being sent, by digest
   std::string m_manifest_note;                     // why they could not be read
+  std::vector<JournalRecord> m_results;            // of the batch just sent
 };
 
 }  // namespace
@@ -301,27 +308,17 @@ ApplyReport apply_deletions(Registry& registry, const std::vector<RepositoryDele
   progress.repositories_total = work.size();
   for (const auto& repo : work) progress.items_total += repo.items.size();
   std::mutex progress_mutex;
-  std::atomic<std::size_t> next{0};
-
-  auto worker = [&] {
-    for (std::size_t i = next++; i < work.size(); i = next++) {
-      RepositoryWorker repo_worker(registry, work[i], options);
-      per_repository[i] = repo_worker.run([&](std::size_t settled) {
-        std::lock_guard lock(progress_mutex);
-        progress.items_done += settled;
-        if (options.on_progress) options.on_progress(progress);
-      });
+  parallel_for(work.size(), options.concurrency, [&](std::size_t i) {
+    RepositoryWorker repo_worker(registry, work[i], options);
+    per_repository[i] = repo_worker.run([&](std::size_t settled) {
       std::lock_guard lock(progress_mutex);
-      ++progress.repositories_done;
+      progress.items_done += settled;
       if (options.on_progress) options.on_progress(progress);
-    }
-  };
-  const std::size_t threads = std::min<std::size_t>(
-      work.size(), static_cast<std::size_t>(std::max(1, options.concurrency)));
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();  // the calling thread works too
-  for (auto& thread : pool) thread.join();
+    });
+    std::lock_guard lock(progress_mutex);
+    ++progress.repositories_done;
+    if (options.on_progress) options.on_progress(progress);
+  });
 
   ApplyReport report;
   for (auto& outcomes : per_repository) {

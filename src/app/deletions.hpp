@@ -1,7 +1,7 @@
 // The apply use case: delete planned images through a Registry, repositories in parallel, with the
-// safety rules of DESIGN.md. For each batch (at most 100 ids, never splitting one image's ids), the
-// images are described again first; one whose tags changed or that is gone since planning is
-// skipped and reported, never deleted (rule 3). Image indexes go in an earlier wave than other
+// safety rules of ARCHITECTURE.md. For each batch (at most 100 ids, never splitting one image's
+// ids), the images are described again first; one whose tags changed or that is gone since planning
+// is skipped and reported, never deleted (rule 3). Image indexes go in an earlier wave than other
 // images, so ECR never refuses a child with ImageReferencedByManifestList because its index was
 // deleted in the same call. Every item ends in exactly one outcome; nothing is guessed (rule 5).
 // With a lock directory, a repository is worked on only while this run holds its lock.
@@ -15,6 +15,7 @@
 #include "journal/journal.hpp"
 #include "model/image.hpp"
 #include "registry/registry.hpp"
+#include "util/clock.hpp"
 
 namespace regsweep {
 
@@ -66,13 +67,14 @@ struct ApplyOptions {
   // Called after each batch, from worker threads, one call at a time.
   std::function<void(const ApplyProgress&)> on_progress;
   // Safety rule 4: with a journal, every item sent to the registry gets an intent record before
-  // the call and a result record after it. A batch whose intent records cannot be written is not
-  // sent (its items fail with JournalUnavailable).
+  // the call and a result record after it, a batch's intents in one durable append and its
+  // results in another (group commit). A batch whose intents cannot be written is not sent (its
+  // items fail with JournalUnavailable).
   Journal* journal = nullptr;
   std::string run_id;
-  std::string registry;  // account or host, for the records
+  std::string registry;  // the registry's account (RegistryIdentity), for records and locks
   std::string region;
-  std::function<EpochMillis()> now;  // timestamps of the records; required with a journal
+  Clock* clock = &system_clock();  // timestamps of the records
   // With a journal, manifests not already read while listing are fetched (Registry::get_manifests)
   // right before the batch and journaled with the intent; one that cannot be read is journaled as
   // absent with a note, never guessed.

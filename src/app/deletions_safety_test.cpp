@@ -90,7 +90,7 @@ ApplyOptions journaled(testing::FakeJournal& journal) {
   ApplyOptions options;
   options.journal = &journal;
   options.run_id = "run-1";
-  options.now = [] { return EpochMillis{1'800'000'000'000}; };
+
   return options;
 }
 

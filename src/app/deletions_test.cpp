@@ -7,6 +7,7 @@
 
 #include "support/fake_journal.hpp"
 #include "support/fake_registry.hpp"
+#include "support/manual_clock.hpp"
 
 namespace regsweep {
 namespace {
@@ -165,12 +166,16 @@ TEST(ApplyDeletions, JournalsEveryDeletionBeforeAndAfter) {
   auto images = many("j", 150);
   registry.add_repository("app", images);
   testing::FakeJournal journal;
+  testing::ManualClock clock(1'800'000'000'000);
   ApplyOptions options;
   options.journal = &journal;
   options.run_id = "run-1";
-  options.now = [] { return EpochMillis{1'800'000'000'000}; };
+  options.clock = &clock;
   const auto report = apply_deletions(registry, {delete_all("app", images)}, options);
   EXPECT_EQ(report.deleted, 150u);
+  // Group commit: two batches, each one append (one fsync) for its intents and one for its results.
+  EXPECT_EQ(journal.append_calls(), 4u);
+  EXPECT_EQ(journal.records().front().timestamp, 1'800'000'000'000);
   EXPECT_THAT(journal.records(JournalKind::intent), SizeIs(150));
   EXPECT_THAT(journal.records(JournalKind::result), SizeIs(150));
   EXPECT_TRUE(journal.open_intents().empty());
@@ -190,7 +195,7 @@ TEST(ApplyDeletions, NothingIsDeletedWhenTheJournalCannotRecordIt) {
   journal.fail_from(150);  // the second batch's intents cannot be written
   ApplyOptions options;
   options.journal = &journal;
-  options.now = [] { return EpochMillis{1}; };
+
   const auto report = apply_deletions(registry, {delete_all("app", images)}, options);
   EXPECT_EQ(report.deleted, 100u);
   EXPECT_EQ(report.failed, 50u);

@@ -14,7 +14,7 @@ JournalRecord result_for(const JournalRecord& intent, const ReconcileOptions& op
   JournalRecord r;
   r.kind = JournalKind::result;
   r.run_id = intent.run_id;  // closes that run's intent
-  r.timestamp = options.now();
+  r.timestamp = options.clock->now();
   r.registry = intent.registry;
   r.region = intent.region;
   r.repository = intent.repository;
@@ -35,7 +35,10 @@ ReconcileReport reconcile_interrupted(Registry& registry, const std::vector<Jour
   for (const std::size_t i : open_intents(records)) {
     const JournalRecord& intent = records[i];
     if (intent.registry != options.registry || intent.region != options.region) continue;
-    if (!options.repositories.empty() && !options.repositories.count(intent.repository)) continue;
+    const bool listed = options.repositories.count(intent.repository) > 0;
+    const bool selected = options.selects && options.selects(intent.repository);
+    const bool everything = options.repositories.empty() && !options.selects;
+    if (!listed && !selected && !everything) continue;
     by_repository[intent.repository].push_back(&intent);
   }
   for (const auto& entry : by_repository) {

@@ -17,6 +17,7 @@
 
 #include "journal/journal.hpp"
 #include "registry/registry.hpp"
+#include "util/clock.hpp"
 
 namespace regsweep {
 
@@ -26,7 +27,10 @@ struct ReconcileOptions {
   std::string region;
   std::set<std::string> repositories;  // empty: every repository of registry/region
   std::string lock_directory;          // empty: no locking (tests)
-  std::function<EpochMillis()> now;    // required
+  // Which repositories' intents to settle besides `repositories` (e.g. a glob selection); unset:
+  // only `repositories` (all when that is empty too).
+  std::function<bool(const std::string&)> selects;
+  Clock* clock = &system_clock();
 };
 
 struct ReconcileReport {

@@ -43,7 +43,6 @@ ReconcileOptions options() {
   ReconcileOptions o;
   o.run_id = "run-new";
   o.registry = "reg";
-  o.now = [] { return EpochMillis{2}; };
   return o;
 }
 

@@ -1,29 +1,32 @@
 // regsweep apply: the plan of `regsweep plan`, then the deletion of its expiring images from live
 // ECR — one registry, or several (repeated --region and --role-arn: every account x region pair,
-// one consent question for all). Same flags as plan, plus --yes (without it: ask on a terminal,
-// refuse otherwise), --concurrency and --journal. The flow itself is cli/apply_flow, shared with
-// `run --config`. Transitions are reported as not applied: ECR has no API call that archives an
-// image on demand. Exit 0 all done; 1 anything failed or a repository was skipped; 2 bad usage,
-// declined without a terminal, or a snapshot source (read-only).
+// one consent question for all); or, with --plan FILE, only what a saved plan expires. Same flags
+// as plan, plus --yes (without it: ask on a terminal, refuse otherwise), --journal and
+// --allow-future-now. The use cases are app/apply_policy; this file reads flags and renders.
+// Transitions are reported as not applied. Exit 0 all done; 1 anything failed or a repository was
+// skipped; 2 bad usage, refused without a terminal, or a snapshot source (read-only).
 #include <CLI/CLI.hpp>
+#include <iostream>
 #include <memory>
 #include <optional>
 
-#include "cli/apply_flow.hpp"
+#include "app/apply_policy.hpp"
+#include "app/policy_file.hpp"
+#include "cli/apply_report.hpp"
+#include "cli/cli_events.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "cli/plan_flags.hpp"
+#include "cli/plan_render.hpp"
 #include "cli/protection_options.hpp"
-#include "cli/saved_plan_flow.hpp"
 #include "cli/source_options.hpp"
-#include "policy/parse.hpp"
-#include "util/input_file.hpp"
+#include "util/size.hpp"
 
 namespace regsweep::cli {
 namespace {
 
 struct ApplyCommandOptions {
-  FleetSourceOptions source;
+  RegistrySource source;
   std::string policy_path;
   PlanFlags flags;
   bool yes = false;
@@ -34,11 +37,13 @@ struct ApplyCommandOptions {
 
 int run_apply(const ApplyCommandOptions& options) {
   const PlanFlags& flags = options.flags;
-  auto setup = plan_setup(flags);
+  Clock& clock = system_clock();
+  auto setup = plan_setup(flags, clock);
   if (!setup.ok()) return report_error("apply", setup.error());
-  if (auto now = refuse_future_now(setup->plan.now, options.allow_future_now); !now.ok())
+  if (auto now = refuse_future_now(setup->request.plan.now, options.allow_future_now, clock);
+      !now.ok())
     return report_error("apply", now.error());
-  if (!options.source.snapshot.empty()) {
+  if (!options.source.live()) {
     return report_error("apply",
                         make_error(ErrorCode::invalid_input,
                                    "--snapshot: a snapshot is read-only; apply needs a live "
@@ -49,38 +54,58 @@ int run_apply(const ApplyCommandOptions& options) {
                                             "give either --policy FILE (plan now and delete) or "
                                             "--plan FILE (delete what a saved plan expires)"));
   }
-  std::optional<Policy> policy;
+  std::optional<PolicyFile> policy;
   std::optional<SavedPlan> saved;
   if (!options.policy_path.empty()) {
-    auto text = read_input_file("--policy", options.policy_path, k_policy_max_bytes);
-    if (!text.ok()) return report_error("apply", text.error());
-    auto parsed = parse_policy(*text, options.policy_path == "-" ? "<stdin>" : options.policy_path);
-    if (!parsed.ok()) return report_error("apply", parsed.error());
-    policy = std::move(*parsed);
+    auto loaded = load_policy_file("--policy", options.policy_path);
+    if (!loaded.ok()) return report_error("apply", loaded.error());
+    policy = std::move(loaded).value();
   } else {
     auto read = read_saved_plan(options.saved_plan);
     if (!read.ok()) return report_error("apply", read.error());
-    saved = std::move(*read);
+    saved = std::move(read).value();
   }
-
-  auto opened = open_fleet_source(options.source);
+  auto opened = open_registries(options.source);
   if (!opened.ok()) return report_error("apply", opened.error());
 
-  FlowOptions flow = flow_options("apply", flags, *setup);
-  flow.yes = options.yes;
-  flow.ask = true;
-  flow.journal = options.journal;
-  const FlowResult result = saved ? run_saved_plan_flow(*opened, *saved, options.saved_plan, flow)
-                                  : run_apply_flow(*opened, *policy, flow);
-  if (!flags.quiet) report_unresolved(setup->protections, "apply");
-  return result.exit_code;
+  const bool json = json_output(flags);
+  CliEvents events("apply", flags.quiet);
+  ApplyRequest request;
+  request.plan = setup->request;
+  request.session.journal = options.journal;
+  request.session.concurrency = flags.concurrency;
+  request.consent.yes = options.yes;
+  request.consent.ask = [&](const ConsentQuestion& question) {
+    events.finish_progress();
+    return ask_on_terminal(consent_question_text(question));
+  };
+  request.on_planned = [&](PlanOutcome& planned) {
+    events.finish_progress();
+    if (!json)
+      render_fleet_table(planned.fleet, policy->policy, {false, flags.max_rows, flags.quiet});
+  };
+  const ApplyOutcome outcome =
+      saved ? apply_saved_plan(*opened, *saved, options.saved_plan, request, clock, events)
+            : apply_policy(*opened, policy->policy, request, clock, events);
+  events.finish_progress();
+  ApplyRenderOptions render{json,
+                            flags.quiet,
+                            flags.price_per_gb_month,
+                            outcome.transitions,
+                            outcome.skipped_repositories,
+                            std::nullopt};
+  if (saved) render.not_as_planned = outcome.not_as_planned;
+  const bool complete = saved ? outcome.skipped_repositories == 0 : outcome.planned.complete();
+  const int code = report_deletion("apply", outcome.deletion, complete, render, flags.quiet);
+  if (!flags.quiet) report_unresolved(setup->protections->unresolved(), "apply");
+  return code;
 }
 
 }  // namespace
 
 void setup_apply(CLI::App& sub, RunFunction& run) {
   auto options = std::make_shared<ApplyCommandOptions>();
-  add_fleet_source_options(sub, options->source);
+  add_source_options(sub, options->source, SnapshotFlag::offered);
   sub.add_option("--journal", options->journal,
                  "Journal file (default: $XDG_STATE_HOME/regsweep/journal.jsonl or "
                  "~/.local/state/regsweep/journal.jsonl)");

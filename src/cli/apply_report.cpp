@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_support.hpp"
+#include "cli/commands.hpp"
 #include "util/printable.hpp"
 #include "util/size.hpp"
 
@@ -62,15 +63,6 @@ std::string item_line(const ItemOutcome& o) {
 
 }  // namespace
 
-Consent ask_consent(bool yes, const std::string& question) {
-  if (yes) return Consent::granted;
-  if (::isatty(STDIN_FILENO) != 1) return Consent::no_terminal;
-  std::cerr << question << " [y/N] " << std::flush;
-  std::string answer;
-  if (!std::getline(std::cin, answer)) return Consent::declined;
-  return answer == "y" || answer == "Y" || answer == "yes" ? Consent::granted : Consent::declined;
-}
-
 void render_apply_report(const ApplyReport& report, const ApplyRenderOptions& options) {
   const double savings = monthly_cost(report.bytes_freed, options.price_per_gb_month);
   if (options.json) {
@@ -85,7 +77,7 @@ void render_apply_report(const ApplyReport& report, const ApplyRenderOptions& op
       out["notAsPlanned"] = json::array();
       for (const auto& n : *options.not_as_planned) {
         out["notAsPlanned"].push_back(
-            {{"repositoryName", n.repository}, {"imageDigest", n.digest}, {"reason", n.reason}});
+            {{"repositoryName", n.repository}, {"imageDigest", n.digest}, {"reason", n.problem}});
       }
     }
     out["notApplied"] = {{"transitions", options.transitions_not_applied},
@@ -126,6 +118,35 @@ void render_apply_report(const ApplyReport& report, const ApplyRenderOptions& op
             " skipped because listing failed; nothing in them was deleted\n";
   }
   write_stdout(text);
+}
+
+int report_deletion(const std::string& name, const DeletionOutcome& deletion, bool complete,
+                    const ApplyRenderOptions& render, bool quiet) {
+  switch (deletion.ending) {
+    case DeletionEnding::failed:
+      return report_error(name, deletion.error.value_or(make_error(ErrorCode::internal, "failed")));
+    case DeletionEnding::declined:
+      std::cerr << "regsweep " << name << ": nothing deleted\n";
+      return k_exit_ok;
+    case DeletionEnding::cannot_ask:
+      std::cerr << "regsweep " << name << ": refusing to delete "
+                << counted(deletion.asked.images, "image", "images")
+                << " without --yes: stdin is not a terminal to ask on; re-run with --yes\n";
+      return k_exit_usage;
+    case DeletionEnding::plan_only:
+      if (!quiet) {
+        std::cerr << "regsweep " << name << ": plan only, "
+                  << counted(deletion.asked.images, "image", "images")
+                  << " would be deleted; nothing deleted (run with --yes to delete)\n";
+      }
+      return complete ? k_exit_ok : k_exit_failed;
+    case DeletionEnding::nothing_to_delete:
+    case DeletionEnding::deleted:
+      break;
+  }
+  render_apply_report(deletion.report, render);
+  const bool failed = deletion.report.any_failed() || !deletion.unidentified.empty() || !complete;
+  return failed ? k_exit_failed : k_exit_ok;
 }
 
 }  // namespace regsweep::cli

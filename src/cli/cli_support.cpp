@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -19,22 +18,16 @@ int report_error(std::string_view command, const Error& error) {
   return exit_code_for(error);
 }
 
-EpochMillis clock_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-Result<EpochMillis> now_option(const std::string& text) {
-  if (text.empty()) return clock_now();
+Result<EpochMillis> now_option(const std::string& text, Clock& clock) {
+  if (text.empty()) return clock.now();
   if (auto parsed = parse_timestamp(text)) return *parsed;
   return make_error(
       ErrorCode::invalid_input,
       "--now: \"" + text + "\" is not a time; write e.g. 2026-11-01T00:00:00Z or 1793491200");
 }
 
-Status refuse_future_now(EpochMillis now, bool allowed) {
-  const EpochMillis clock = clock_now();
+Status refuse_future_now(EpochMillis now, bool allowed, Clock& clock_source) {
+  const EpochMillis clock = clock_source.now();
   if (allowed || now <= clock + 5 * 60'000) return ok_status();
   return make_error(ErrorCode::invalid_input,
                     "--now: " + format_iso8601(now) + " is later than the clock (" +

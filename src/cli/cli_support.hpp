@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "util/clock.hpp"
 #include "util/result.hpp"
 #include "util/time.hpp"
 
@@ -17,15 +18,14 @@ int exit_code_for(const Error& error);
 // Prints "regsweep <command>: <message>" to stderr and returns exit_code_for(error).
 int report_error(std::string_view command, const Error& error);
 
-EpochMillis clock_now();
 // The value of a --now flag: empty means the clock; otherwise ISO 8601 or epoch seconds, and
 // anything else is invalid_input naming the flag and an example.
-Result<EpochMillis> now_option(const std::string& text);
+Result<EpochMillis> now_option(const std::string& text, Clock& clock);
 
 // apply and run delete now: evaluating the policy as of a later time would expire images early,
 // so a --now more than 5 minutes after the clock is refused unless asked for (--allow-future-now).
 // Fresh images stay protected by the real clock either way (plan/protect.hpp).
-Status refuse_future_now(EpochMillis now, bool allowed);
+Status refuse_future_now(EpochMillis now, bool allowed, Clock& clock);
 
 bool stdout_is_terminal();
 

@@ -1,25 +1,24 @@
 // regsweep delete: the one-off deletions people do with `aws ecr batch-delete-image` or the
-// console, with a preview and the same --yes rule as apply:
-//   regsweep delete --repository-name NAME (--tag T | --digest D)... | --untagged [--older-than
-//   14d]
-// A --tag removes that tag (the image goes with its last tag); a --digest removes the image.
-// --untagged spares children of kept image indexes and referrers of kept images. Exit 0 done; 1 a
-// deletion failed or a named tag/digest was not found; 2 bad usage or refused without a terminal.
-// Like apply, it journals every deletion (--journal), holds the repository's lock while deleting,
-// and first settles deletions an interrupted earlier run left open in that repository.
+// console, with apply's safety (app/delete_one_off.hpp):
+//   regsweep delete --repository-name NAME (--tag T | --digest D)...
+//   regsweep delete --repository-name GLOB... --untagged [--older-than 14d]
+// with the protection flags of apply (in use, --min-age 1h, never emptying a repository...), a
+// preview, and the --yes rule. A --tag removes that tag (the image goes with its last tag); a
+// --digest removes the image, with the untagged children of an index and the referrers of an
+// image. Exit 0 done; 1 a deletion failed or a named tag/digest was not found; 2 bad usage or
+// refused without a terminal.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
-#include <optional>
 
+#include "app/delete_one_off.hpp"
 #include "cli/apply_report.hpp"
+#include "cli/cli_events.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
-#include "cli/deletion_safety.hpp"
 #include "cli/number_flags.hpp"
+#include "cli/protection_options.hpp"
 #include "cli/source_options.hpp"
-#include "app/deletions.hpp"
-#include "app/one_off.hpp"
 #include "util/printable.hpp"
 #include "util/size.hpp"
 
@@ -27,10 +26,11 @@ namespace regsweep::cli {
 namespace {
 
 struct DeleteCommandOptions {
-  SourceOptions source;
-  std::string repository;
+  RegistrySource source;
+  std::vector<std::string> repositories;  // names, or globs with --untagged
   OneOffSelection selection;
   std::string older_than;
+  ProtectionFlags protection;
   std::string output = "table";
   double price_per_gb_month = 0.10;
   bool yes = false;
@@ -38,19 +38,37 @@ struct DeleteCommandOptions {
   std::string journal;  // empty: the default state directory
 };
 
-std::string preview(const RepositoryDeletions& work) {
-  std::string text = "Would delete from " + work.repository + ":\n";
-  for (const auto& item : work.items) {
-    std::string tags;
-    for (const auto& t : item.image.tags) tags += (tags.empty() ? "" : ",") + t;
-    text +=
-        printable("  " + (item.id.digest.empty() ? "tag " + item.id.tag + " of " : std::string()) +
-                  item.image.digest + "  " + (tags.empty() ? "<untagged>" : tags) + "  " +
-                  (item.frees_image ? format_bytes(item.image.size_bytes) : "(untag only)") + "  " +
-                  item.reason) +
-        "\n";
+std::string preview(const OneOffOutcome& outcome) {
+  std::string text;
+  for (const auto& work : outcome.work) {
+    text += "Would delete from " + printable(work.repository) + ":\n";
+    for (const auto& item : work.items) {
+      std::string tags;
+      for (const auto& t : item.image.tags) tags += (tags.empty() ? "" : ",") + t;
+      text += printable("  " +
+                        (item.id.digest.empty() ? "tag " + item.id.tag + " of " : std::string()) +
+                        item.image.digest + "  " + (tags.empty() ? "<untagged>" : tags) + "  " +
+                        (item.frees_image ? format_bytes(item.image.size_bytes) : "(untag only)") +
+                        "  " + item.reason) +
+              "\n";
+    }
   }
   return text;
+}
+
+void notes(const OneOffOutcome& outcome, bool quiet) {
+  for (const auto& name : outcome.not_found)
+    std::cerr << "regsweep delete: " << printable(name) << ": not found\n";
+  for (const auto& kept : outcome.kept) {
+    std::cerr << "regsweep delete: not deleting " << printable(kept.repository) << " "
+              << kept.digest << ": " << printable(kept.why) << '\n';
+  }
+  if (outcome.untagged_kept > 0 && !quiet) {
+    std::cerr << "regsweep delete: "
+              << counted(outcome.untagged_kept, "untagged image", "untagged images")
+              << " kept: they belong to an image index or are referrers (signatures, SBOMs) of "
+                 "images that stay\n";
+  }
 }
 
 int run_delete(DeleteCommandOptions options) {
@@ -67,81 +85,59 @@ int run_delete(DeleteCommandOptions options) {
   if (auto valid = validate_selection(options.selection); !valid.ok()) {
     return report_error("delete", valid.error());
   }
-  if (!options.source.snapshot.empty()) {
+  if (!options.source.live()) {
     return report_error("delete", make_error(ErrorCode::invalid_input,
                                              "--snapshot: a snapshot is read-only; delete needs a "
                                              "live registry (--region/--profile/--endpoint-url)"));
   }
-  auto registry = open_source(options.source);
-  if (!registry.ok()) return report_error("delete", registry.error());
-  // The journal is touched only with consent (safety rule 4: without it nothing is deleted). With
-  // --yes that is now: deletions a killed earlier run left open in this repository are settled
-  // before planning, also when nothing is left to delete. Without it, right after the answer.
-  std::optional<DeletionSafety> safety;
-  const std::string registry_name = (*registry)->describe();
-  const auto open_safety = [&]() -> Status {
-    auto opened = open_deletion_safety(options.journal);
-    if (!opened.ok()) return std::move(opened).take_error();
-    safety = std::move(opened).value();
-    resume_interrupted("delete", **registry, *safety, registry_name, "", {options.repository},
-                       options.quiet);
-    return ok_status();
-  };
-  if (options.yes) {
-    if (auto opened = open_safety(); !opened.ok()) return report_error("delete", opened.error());
-  }
-  auto images = (*registry)->list_images(options.repository);
-  if (!images.ok()) return report_error("delete", images.error());
-  auto plan = plan_one_off(options.repository, *images, options.selection, clock_now());
-  if (!plan.ok()) return report_error("delete", plan.error());
+  auto inputs = protection_inputs(options.protection);
+  if (!inputs.ok()) return report_error("delete", inputs.error());
+  OneOffRequest request;
+  request.repository_globs = options.repositories;
+  request.selection = options.selection;
+  auto protections = load_protections(*inputs, request.protections);
+  if (!protections.ok()) return report_error("delete", protections.error());
+  auto opened = open_registries(options.source);
+  if (!opened.ok()) return report_error("delete", opened.error());
 
-  for (const auto& name : plan->not_found) {
-    std::cerr << "regsweep delete: " << options.repository << ": " << name << ": not found\n";
-  }
-  if (plan->protected_count > 0 && !options.quiet) {
-    std::cerr
-        << "regsweep delete: " << plan->protected_count
-        << " untagged images kept: they belong to an image index or are referrers (signatures, "
-           "SBOMs) of images that stay\n";
-  }
   const bool json = options.output == "json";
-  const auto& work = plan->deletions;
-  ApplyRenderOptions render{json, options.quiet, options.price_per_gb_month, 0, 0, std::nullopt};
-  if (work.items.empty()) {
-    if (!json) write_stdout("Nothing to delete in " + options.repository + ".\n");
-    if (json) render_apply_report({}, render);
-    return plan->not_found.empty() ? k_exit_ok : k_exit_failed;
-  }
-  if (!json) write_stdout(preview(work));
-  std::fflush(stdout);
-  switch (ask_consent(options.yes, "Delete " +
-                                       counted(work.items.size(), "this item", "these items") +
-                                       " from " + options.repository + "?")) {
-    case Consent::granted:
-      break;
-    case Consent::declined:
-      std::cerr << "regsweep delete: nothing deleted\n";
-      return k_exit_ok;
-    case Consent::no_terminal:
-      std::cerr << "regsweep delete: refusing to delete without --yes: stdin is not a terminal to "
-                   "ask on; re-run with --yes\n";
-      return k_exit_usage;
-  }
-  if (!safety) {
-    if (auto opened = open_safety(); !opened.ok()) return report_error("delete", opened.error());
-  }
-  const ApplyReport report =
-      apply_deletions(**registry, {work}, safe_apply_options(*safety, registry_name, ""));
-  render_apply_report(report, render);
-  return report.any_failed() || !plan->not_found.empty() ? k_exit_failed : k_exit_ok;
+  CliEvents events("delete", options.quiet);
+  request.session.journal = options.journal;
+  request.consent.yes = options.yes;
+  request.consent.ask = [&](const ConsentQuestion& question) {
+    return ask_on_terminal("Delete " + counted(question.images, "this item", "these items") + " (" +
+                           format_bytes(question.bytes) + ")?");
+  };
+  request.on_planned = [&](const OneOffOutcome& planned) {
+    events.finish_progress();
+    notes(planned, options.quiet);
+    if (json) return;
+    if (planned.work.empty()) {
+      write_stdout("Nothing to delete.\n");
+    } else {
+      write_stdout(preview(planned));
+    }
+    std::fflush(stdout);
+  };
+  const OneOffOutcome outcome = delete_one_off(*opened, request, system_clock(), events);
+  events.finish_progress();
+  ApplyRenderOptions render{
+      json,        options.quiet, options.price_per_gb_month, 0, outcome.skipped_repositories,
+      std::nullopt};
+  const bool complete = outcome.skipped_repositories == 0 && outcome.not_found.empty();
+  if (outcome.deletion.ending == DeletionEnding::nothing_to_delete && !json)
+    return complete ? k_exit_ok : k_exit_failed;
+  return report_deletion("delete", outcome.deletion, complete, render, options.quiet);
 }
 
 }  // namespace
 
 void setup_delete(CLI::App& sub, RunFunction& run) {
   auto options = std::make_shared<DeleteCommandOptions>();
-  add_source_options(sub, options->source);
-  sub.add_option("--repository-name", options->repository, "The repository to delete from")
+  add_source_options(sub, options->source, SnapshotFlag::offered);
+  sub.add_option("--repository-name", options->repositories,
+                 "The repository to delete from; with --untagged also a glob ('*', '?'), "
+                 "repeatable")
       ->required();
   sub.add_option("--tag", options->selection.tags,
                  "Remove this tag (the image goes with its last tag); repeatable");
@@ -150,6 +146,7 @@ void setup_delete(CLI::App& sub, RunFunction& run) {
   sub.add_flag("--untagged", options->selection.untagged, "Delete the untagged images");
   sub.add_option("--older-than", options->older_than,
                  "With --untagged: only images older than this (14d, 36h)");
+  add_protection_options(sub, options->protection);
   sub.add_option("--output", options->output, "table (default) or json")
       ->check(CLI::IsMember({"table", "json"}));
   sub.add_option("--price-per-gb-month", options->price_per_gb_month,

@@ -14,17 +14,12 @@
 #include <iostream>
 #include <memory>
 
-#include "aws/endpoint.hpp"
-#include "aws/rest_json.hpp"
-#include "aws/session.hpp"
+#include "app/scan_in_use.hpp"
 #include "cli/aws_timeouts.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
-#include "cli/kubernetes_sources.hpp"
 #include "inuse/in_use_file.hpp"
-#include "inuse/kube_in_cluster.hpp"
-#include "inuse/kubernetes_api.hpp"
-#include "inuse/source.hpp"
+#include "util/clock.hpp"
 
 namespace regsweep::cli {
 namespace {
@@ -47,48 +42,6 @@ struct InUseScanOptions {
   std::string kube_context;
   bool in_cluster = false;
 };
-
-// ECS and Lambda share the session's region and credentials; their endpoint is --endpoint-url
-// when given (an emulator, moto), else <service>.<region>.<partition suffix>.
-struct ServiceSession {
-  AwsSession session;
-  AwsServiceEndpoint endpoint;
-};
-
-Result<ServiceSession> open_service(const InUseScanOptions& options, const std::string& service) {
-  AwsSessionOptions session_options;
-  session_options.region = options.region;
-  session_options.profile = options.profile;
-  session_options.endpoint_url = options.endpoint_url;
-  options.timeouts.apply_to(session_options);
-  auto session = open_aws_session(session_options);
-  if (!session) return session.error();
-  AwsServiceEndpoint endpoint;
-  endpoint.service = service;
-  endpoint.region = session->region;
-  endpoint.url = !options.endpoint_url.empty() ? options.endpoint_url
-                                               : "https://" + service + "." + session->region +
-                                                     "." + dns_suffix(session->region);
-  return ServiceSession{std::move(*session), std::move(endpoint)};
-}
-
-Result<std::unique_ptr<InUseSource>> open_ecs(const InUseScanOptions& options) {
-  auto opened = open_service(options, "ecs");
-  if (!opened) return opened.error();
-  opened->endpoint.target_prefix = "AmazonEC2ContainerServiceV20141113";
-  std::shared_ptr<AwsJsonClient> client = make_aws_json_client(
-      opened->endpoint, opened->session.credentials, opened->session.http, opened->session.retry);
-  return make_ecs_source(std::move(client),
-                         EcsScanOptions{opened->session.region, options.ecs_revisions});
-}
-
-Result<std::unique_ptr<InUseSource>> open_lambda(const InUseScanOptions& options) {
-  auto opened = open_service(options, "lambda");
-  if (!opened) return opened.error();
-  std::shared_ptr<AwsRestClient> client = make_aws_rest_client(
-      opened->endpoint, opened->session.credentials, opened->session.http, opened->session.retry);
-  return make_lambda_source(std::move(client), opened->session.region);
-}
 
 Status write_output(const std::string& path, const std::string& text) {
   if (path == "-") {
@@ -122,63 +75,34 @@ int run_inuse_scan(const InUseScanOptions& options) {
                                    "--in-use-command-timeout: '" + options.command_timeout +
                                        "' is not a duration; write e.g. 60s or 5m"));
   }
-  if (options.ecs_revisions < 0) {
-    return report_error("inuse scan",
-                        make_error(ErrorCode::invalid_input, "--ecs-revisions: must be 0 or more"));
-  }
-  std::vector<std::unique_ptr<InUseSource>> sources;
-  for (const auto& path : options.kubernetes_files)
-    sources.push_back(make_kubernetes_file_source(path));
-  for (const auto& path : options.keep_files) sources.push_back(make_keep_file_source(path));
-  for (const auto& command : options.commands) {
-    sources.push_back(make_command_source(command, std::chrono::milliseconds(*timeout)));
-  }
-  for (const auto& path : options.kubeconfigs) {
-    auto api = open_kubeconfig_source("--kubeconfig", path, options.kube_context);
-    if (!api) return report_error("inuse scan", api.error());
-    sources.push_back(std::move(*api));
-  }
-  if (options.in_cluster) {
-    auto api = open_in_cluster_source();
-    if (!api) return report_error("inuse scan", api.error());
-    sources.push_back(std::move(*api));
-  }
-  if (options.lambda) {
-    auto lambda = open_lambda(options);
-    if (!lambda) return report_error("inuse scan", lambda.error());
-    sources.push_back(std::move(*lambda));
-  }
-  if (options.ecs) {
-    auto ecs = open_ecs(options);
-    if (!ecs) return report_error("inuse scan", ecs.error());
-    sources.push_back(std::move(*ecs));
-  }
-  if (sources.empty() && options.saved_sets.empty()) {
-    return report_error("inuse scan",
-                        make_error(ErrorCode::invalid_input,
-                                   "no source; give --kubernetes-json, --kubeconfig, --in-cluster, "
-                                   "--keep-file, --in-use-command, --ecs, --lambda or --in-use"));
-  }
-  InUseSet merged;
-  for (const auto& path : options.saved_sets) {
-    auto set = read_in_use_files("--in-use", path, &parse_in_use_json);
-    if (!set) return report_error("inuse scan", set.error());
-    merge_in_use(merged, *set);
-  }
-  for (auto& source : sources) {
-    auto set = source->collect();
-    if (!set) return report_error("inuse scan", set.error());
-    merge_in_use(merged, *set);
-  }
-  for (const auto& problem : merged.problems) {
+  InUseScanRequest request;
+  request.kubernetes_files = options.kubernetes_files;
+  request.keep_files = options.keep_files;
+  request.commands = options.commands;
+  request.command_timeout = std::chrono::milliseconds(*timeout);
+  request.saved_sets = options.saved_sets;
+  request.kubeconfigs = options.kubeconfigs;
+  request.kube_context = options.kube_context;
+  request.in_cluster = options.in_cluster;
+  request.ecs = options.ecs;
+  request.lambda = options.lambda;
+  request.ecs_revisions = options.ecs_revisions;
+  request.region = options.region;
+  request.profile = options.profile;
+  request.endpoint_url = options.endpoint_url;
+  request.timeouts = options.timeouts;
+  auto merged = scan_in_use(request);
+  if (!merged) return report_error("inuse scan", merged.error());
+  for (const auto& problem : merged->problems) {
     std::cerr << "regsweep inuse scan: warning: " << problem.source << ": " << problem.message
               << '\n';
   }
-  if (auto status = write_output(options.output, to_in_use_json(merged, clock_now())); !status) {
+  const std::string json = to_in_use_json(*merged, system_clock().now());
+  if (auto status = write_output(options.output, json); !status) {
     return report_error("inuse scan", status.error());
   }
-  std::cerr << "regsweep inuse scan: " << merged.entries.size() << " references from "
-            << merged.sources.size() << (merged.sources.size() == 1 ? " source" : " sources")
+  std::cerr << "regsweep inuse scan: " << merged->entries.size() << " references from "
+            << merged->sources.size() << (merged->sources.size() == 1 ? " source" : " sources")
             << " written to " << (options.output == "-" ? "<stdout>" : options.output) << '\n';
   return k_exit_ok;
 }

@@ -15,6 +15,7 @@
 #include "cli/commands.hpp"
 #include "journal/journal.hpp"
 #include "journal/state_dir.hpp"
+#include "util/clock.hpp"
 #include "util/size.hpp"
 
 namespace regsweep::cli {
@@ -99,7 +100,7 @@ int run_journal_show(const JournalShowOptions& options) {
   }
   EpochMillis since = 0;
   if (!options.since.empty()) {
-    auto parsed = parse_since(options.since, clock_now());
+    auto parsed = parse_since(options.since, system_clock().now());
     if (!parsed) return report_error(command, parsed.error());
     since = *parsed;
   }

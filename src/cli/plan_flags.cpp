@@ -39,15 +39,19 @@ void add_plan_flags(CLI::App& sub, PlanFlags& flags, PlanCommand command) {
                                              : "Table: totals only; no notes on stderr");
 }
 
-Result<PlanSetup> plan_setup(const PlanFlags& flags) {
-  const auto now = now_option(flags.now);
+Result<PlanSetup> plan_setup(const PlanFlags& flags, Clock& clock) {
+  const auto now = now_option(flags.now, clock);
   if (!now.ok()) return now.error();
+  auto inputs = protection_inputs(flags.protection);
+  if (!inputs.ok()) return inputs.error();
   PlanSetup setup;
-  setup.plan.now = *now;
-  setup.plan.price_per_gb_month = flags.price_per_gb_month;
-  setup.plan.archive_price_per_gb_month = flags.archive_price_per_gb_month;
-  setup.plan.repository_globs = flags.repository_globs;
-  auto protections = load_protections(flags.protection, setup.plan);
+  PlanOptions& plan = setup.request.plan;
+  plan.now = *now;
+  plan.price_per_gb_month = flags.price_per_gb_month;
+  plan.archive_price_per_gb_month = flags.archive_price_per_gb_month;
+  plan.repository_globs = flags.repository_globs;
+  setup.request.concurrency = flags.concurrency;
+  auto protections = load_protections(*inputs, plan);
   if (!protections.ok()) return protections.error();
   setup.protections = *protections;
   return setup;
@@ -55,18 +59,6 @@ Result<PlanSetup> plan_setup(const PlanFlags& flags) {
 
 bool json_output(const PlanFlags& flags) {
   return flags.output.empty() ? !stdout_is_terminal() : flags.output == "json";
-}
-
-FlowOptions flow_options(const std::string& command, const PlanFlags& flags,
-                         const PlanSetup& setup) {
-  FlowOptions flow;
-  flow.command = command;
-  flow.plan = setup.plan;
-  flow.concurrency = flags.concurrency;
-  flow.json = json_output(flags);
-  flow.max_rows = flags.max_rows;
-  flow.quiet = flags.quiet;
-  return flow;
 }
 
 }  // namespace regsweep::cli

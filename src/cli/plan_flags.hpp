@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "cli/apply_flow.hpp"
+#include "app/plan_registries.hpp"
 #include "cli/protection_options.hpp"
-#include "plan/plan.hpp"
+#include "util/clock.hpp"
 #include "util/result.hpp"
 
 namespace CLI {
@@ -39,20 +39,16 @@ enum class PlanCommand { plan, apply, preview };
 // policy and prices archive like standard).
 void add_plan_flags(CLI::App& sub, PlanFlags& flags, PlanCommand command);
 
-// The plan options the flags describe: now, prices, repository globs and the protections, whose
-// in-use data the returned `protections` owns (keep it alive as long as the plan).
+// The plan request the flags describe: now (--now or the clock), prices, repository globs,
+// concurrency and the protections, whose in-use data `protections` holds (for the report of
+// references that matched nothing).
 struct PlanSetup {
-  PlanOptions plan;
+  PlanRequest request;
   std::shared_ptr<LoadedProtections> protections;
 };
-Result<PlanSetup> plan_setup(const PlanFlags& flags);
+Result<PlanSetup> plan_setup(const PlanFlags& flags, Clock& clock);
 
 // --output json, or no --output and stdout is not a terminal.
 bool json_output(const PlanFlags& flags);
-
-// The options of the plan/apply flow (cli/apply_flow) the flags and their setup describe; the
-// command adds its own (save_plan, yes, journal).
-FlowOptions flow_options(const std::string& command, const PlanFlags& flags,
-                         const PlanSetup& setup);
 
 }  // namespace regsweep::cli

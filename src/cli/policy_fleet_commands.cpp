@@ -10,14 +10,14 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "app/policy_file.hpp"
+#include "app/policy_fleet.hpp"
+#include "app/registry_sources.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
-#include "cli/ecr_fleet.hpp"
 #include "cli/number_flags.hpp"
 #include "cli/policy_fleet_report.hpp"
-#include "policy/parse.hpp"
-#include "app/policy_fleet.hpp"
-#include "util/input_file.hpp"
+#include "cli/source_options.hpp"
 
 namespace regsweep::cli {
 namespace {
@@ -25,7 +25,7 @@ namespace {
 constexpr int k_exit_differs = 3;
 
 struct PolicyFleetOptions {
-  EcrFleetOptions ecr;
+  RegistrySource source;
   std::string policy_path;
   std::vector<std::string> repository_globs;
   std::vector<std::string> exclude_globs;
@@ -37,7 +37,7 @@ struct PolicyFleetOptions {
 };
 
 void add_common(CLI::App& sub, PolicyFleetOptions& o, bool needs_yes) {
-  add_ecr_fleet_options(sub, o.ecr);
+  add_source_options(sub, o.source, SnapshotFlag::absent);
   sub.add_option("--repository-name", o.repository_globs,
                  "Repository name or glob (* and ?), repeatable");
   sub.add_option("--exclude", o.exclude_globs, "Skip repositories matching this glob, repeatable");
@@ -123,25 +123,16 @@ void print_policy_fleet_report(const FleetReport& report, bool json, bool deleti
 
 namespace {
 
-Result<std::pair<std::string, Policy>> load_policy_file(const std::string& path) {
-  auto text = read_input_file("--policy", path, k_policy_max_bytes);
-  if (!text.ok()) return std::move(text).take_error();
-  auto policy = parse_policy(*text, path == "-" ? "<stdin>" : path);
-  if (!policy.ok()) return std::move(policy).take_error();
-  return std::make_pair(std::move(text).value(), std::move(policy).value());
-}
-
 // put (write=--yes) and diff (never writes) share everything but the ending.
 int run_put_or_diff(const PolicyFleetOptions& o, bool diff_only) {
   const char* name = diff_only ? "policy diff" : "policy put";
-  auto policy = load_policy_file(o.policy_path);  // validated before anything is contacted
+  auto policy = load_policy_file("--policy", o.policy_path);  // validated before any request
   if (!policy.ok()) return report_error(name, policy.error());
   auto options = fleet_options(o, !diff_only && o.yes);
   if (!options.ok()) return report_error(name, options.error());
-  auto opened = open_ecr_fleet(o.ecr);
+  auto opened = open_registries(o.source);
   if (!opened.ok()) return report_error(name, opened.error());
-  const auto report =
-      put_policy_fleet(as_targets(*opened), policy->second, policy->first, *options);
+  const auto report = put_policy_fleet(as_targets(*opened), policy->policy, policy->text, *options);
   print_policy_fleet_report(report, o.output == "json", false, options->write);
   if (report.any_failed()) return k_exit_failed;
   if (diff_only && report.count(FleetOutcome::would_change) > 0) return k_exit_differs;
@@ -151,7 +142,7 @@ int run_put_or_diff(const PolicyFleetOptions& o, bool diff_only) {
 int run_delete(const PolicyFleetOptions& o) {
   auto options = fleet_options(o, o.yes);
   if (!options.ok()) return report_error("policy delete", options.error());
-  auto opened = open_ecr_fleet(o.ecr);
+  auto opened = open_registries(o.source);
   if (!opened.ok()) return report_error("policy delete", opened.error());
   const auto report = delete_policy_fleet(as_targets(*opened), *options);
   print_policy_fleet_report(report, o.output == "json", true, o.yes);
@@ -170,7 +161,7 @@ std::string file_safe(std::string label) {
 int run_get(const PolicyFleetOptions& o) {
   auto options = fleet_options(o, false);
   if (!options.ok()) return report_error("policy get", options.error());
-  auto opened = open_ecr_fleet(o.ecr);
+  auto opened = open_registries(o.source);
   if (!opened.ok()) return report_error("policy get", opened.error());
   std::vector<std::string> listing_errors;
   const auto policies = get_policies_fleet(as_targets(*opened), *options, listing_errors);

@@ -2,7 +2,8 @@
 // (--in-use files from `regsweep inuse scan`, --keep-file, --kubernetes-json, and live clusters:
 // --kubeconfig [--context], --in-cluster) and the guards
 // (--min-age, --max-delete, --max-delete-percent, --allow-empty). Any in-use input that cannot be
-// read or parsed is an error: we never plan deletions without the protection the user asked for.
+// read or parsed is an error (app/protections.hpp): never a deletion without the protection asked
+// for.
 #pragma once
 
 #include <map>
@@ -10,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "plan/plan.hpp"
+#include "app/protections.hpp"
 #include "util/result.hpp"
 
 namespace CLI {
@@ -36,25 +37,11 @@ struct ProtectionFlags {
 
 void add_protection_options(CLI::App& sub, ProtectionFlags& flags);
 
-// How messages name the inputs: the flags, or a config's keys (run --config).
-struct ProtectionInputNames {
-  const char* in_use = "--in-use";
-  const char* keep_files = "--keep-file";
-  const char* kubernetes_json = "--kubernetes-json";
-  const char* kubeconfig = "--kubeconfig";
-};
-
-// Reads the in-use inputs (files, then clusters) and fills plan_options.protection and
-// plan_options.in_use_for. A cluster that cannot be read is an error, like a file. The
-// returned object owns the data in_use_for points into; keep it alive as long as the plan.
-class LoadedProtections;
-Result<std::shared_ptr<LoadedProtections>> load_protections(const ProtectionFlags& flags,
-                                                            PlanOptions& plan_options,
-                                                            const ProtectionInputNames& names = {});
+// The flags as the use cases take them; invalid_input for a --min-age that is not a duration.
+Result<ProtectionInputs> protection_inputs(const ProtectionFlags& flags);
 
 // After planning: lists on stderr the in-use references (a tag or digest in a repository that
 // was planned) that matched no image, so a typo in a keep file or a stale manifest is visible.
-void report_unresolved(const std::shared_ptr<LoadedProtections>& loaded,
-                       const std::string& command);
+void report_unresolved(const std::vector<std::string>& notes, const std::string& command);
 
 }  // namespace regsweep::cli

@@ -1,30 +1,26 @@
-// regsweep run --config FILE [--yes] [--check]: every target of a config file (cli/run_config,
+// regsweep run --config FILE [--yes] [--check]: every target of a config file (app/run_config,
 // docs/config.md), for cron, CI and Kubernetes CronJobs. The whole file — policies included — is
-// validated before anything is contacted; --check stops there. Then, target by target: its
-// (account, region) pairs are opened and seen through the target's repository selection (globs
-// minus exclusions, sweep/selected_registry), so exclusions hold for every mode:
-//   install: `policy put` of the target's policy (a preview without --yes);
-//   apply:   the plan+apply flow of `apply` (cli/apply_flow; without --yes the plan only).
-// Apply targets carry the protections of `apply` (settings.protections, a target's own
-// protections); their in-use and keep files are read before anything is contacted.
-// Nothing is ever asked interactively. A per-target summary ends the run (table, or with
-// settings.output json one JSON document of the summaries only). Exit 0 every target done; 1
-// anything failed (a registry, a repository, a deletion); 2 the config is invalid.
+// validated before anything is contacted; --check stops there. Then the protections of every apply
+// target are read (a file that cannot be read stops the run: nothing contacted), and the targets
+// run one after another (app/run_targets.hpp): install puts the policy (a preview without --yes),
+// apply plans and deletes (the plan only without --yes). Nothing is ever asked. A per-target
+// summary ends the run (table, or with settings.output json one JSON document of the summaries
+// only). Exit 0 every target done; 1 anything failed (a registry, a repository, a deletion, a
+// repositories glob matching nothing); 2 the config is invalid or cannot be run.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "cli/apply_flow.hpp"
+#include "app/run_targets.hpp"
+#include "cli/apply_report.hpp"
 #include "cli/aws_timeouts.hpp"
+#include "cli/cli_events.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
-#include "cli/ecr_fleet.hpp"
+#include "cli/plan_render.hpp"
 #include "cli/policy_fleet_report.hpp"
 #include "cli/protection_options.hpp"
-#include "cli/run_config.hpp"
-#include "app/policy_fleet.hpp"
-#include "registry/selected_registry.hpp"
 #include "util/input_file.hpp"
 #include "util/size.hpp"
 
@@ -40,148 +36,143 @@ struct RunCommandOptions {
   AwsTimeouts timeouts;  // --cli-*-timeout: over the config's settings
 };
 
-struct TargetSummary {
-  std::string name;
-  std::string mode;
-  std::vector<std::string> registries;
-  bool failed = false;
-  std::string error;  // the target could not start (e.g. a role could not be assumed)
-  nlohmann::json counts = nlohmann::json::object();
-  std::string text;  // one line for the table
-};
+// Renders each target as it runs (nothing in JSON mode: the summary document is the output).
+class RunPrinter final : public RunEvents {
+ public:
+  RunPrinter(const RunSettings& settings, bool yes)
+      : m_settings(settings), m_yes(yes), m_events("run", false) {}
 
-// The target's registries, each seen through its repository selection. `opened` owns the inner
-// registries and must outlive the returned ones.
-std::vector<OpenedRegistry> selected(const std::vector<OpenedRegistry>& opened,
-                                     const RepositorySelection& selection,
-                                     SelectionWitness& witness) {
-  std::vector<OpenedRegistry> out;
-  for (const auto& o : opened) {
-    out.push_back(
-        {o.label, select_repositories(*o.registry, selection, &witness), o.account, o.region});
-  }
-  return out;
-}
+  void progress(const Progress& progress) override { m_events.progress(progress); }
+  void note(NoteKind kind, std::string_view line) override { m_events.note(kind, line); }
 
-void run_install(const RunTarget& target, const std::vector<OpenedRegistry>& registries,
-                 const RunSettings& settings, bool yes, TargetSummary& summary) {
-  std::vector<FleetTarget> fleet;
-  for (const auto& r : registries) fleet.push_back({r.label, r.registry.get()});
-  FleetOptions options;
-  options.repositories.include = target.repositories;
-  options.repositories.exclude = target.exclude;
-  options.write = yes;
-  options.concurrency = settings.concurrency;
-  const FleetReport report = put_policy_fleet(fleet, target.policy, target.policy_text, options);
-  if (settings.output != "json") print_policy_fleet_report(report, false, false, yes);
-  summary.failed = report.any_failed();
-  summary.counts = {{"created", report.count(PolicyChange::create)},
-                    {"updated", report.count(PolicyChange::update)},
-                    {"unchanged", report.count(FleetOutcome::unchanged)},
-                    {"failed", report.count(FleetOutcome::failed)},
-                    {"listingErrors", report.listing_errors.size()},
-                    {"written", yes}};
-  summary.text = std::to_string(report.results.size()) +
-                 " repositories: " + std::to_string(report.count(PolicyChange::create)) +
-                 " create, " + std::to_string(report.count(PolicyChange::update)) + " update, " +
-                 std::to_string(report.count(FleetOutcome::unchanged)) + " unchanged, " +
-                 std::to_string(report.count(FleetOutcome::failed)) + " failed" +
-                 (yes ? "" : " (preview: nothing written)");
-}
-
-// An apply target's protections, read before anything is contacted: plan options with the
-// guards and the in-use lookup, and the in-use data that lookup reads.
-struct PreparedProtections {
-  PlanOptions plan;
-  std::shared_ptr<LoadedProtections> loaded;
-};
-
-void run_apply_target(const RunTarget& target, const std::vector<OpenedRegistry>& registries,
-                      const RunSettings& settings, bool yes, EpochMillis now,
-                      const PreparedProtections& protections, TargetSummary& summary) {
-  FlowOptions flow;
-  flow.command = "run: " + target.name;
-  flow.plan = protections.plan;
-  flow.plan.now = now;
-  flow.plan.price_per_gb_month = settings.price_per_gb_month;
-  flow.concurrency = settings.concurrency;
-  flow.json = settings.output == "json";
-  flow.render = settings.output != "json";
-  flow.yes = yes;
-  flow.ask = false;
-  flow.journal = settings.journal;
-  const FlowResult result = run_apply_flow(registries, target.policy, flow);
-  report_unresolved(protections.loaded, flow.command);
-  summary.failed = result.exit_code != k_exit_ok;
-  summary.counts = {{"repositories", result.planned.repositories},
-                    {"images", result.planned.images},
-                    {"expiring", result.planned.expiring},
-                    {"skippedRepositories", result.skipped_repositories},
-                    {"applied", result.applied},
-                    {"deleted", result.deleted},
-                    {"gone", result.gone},
-                    {"skipped", result.skipped},
-                    {"failed", result.failed},
-                    {"bytesFreed", result.bytes_freed}};
-  summary.text = std::to_string(result.planned.repositories) + " repositories, " +
-                 std::to_string(result.planned.images) + " images, " +
-                 std::to_string(result.planned.expiring) + " expiring";
-  if (result.applied) {
-    summary.text += "; " + std::to_string(result.deleted) + " deleted (" +
-                    format_bytes(result.bytes_freed) + "), " + std::to_string(result.failed) +
-                    " failed, " + std::to_string(result.skipped) + " skipped";
-  } else if (!yes) {
-    summary.text += " (plan only: nothing deleted)";
-  }
-  if (result.skipped_repositories > 0)
-    summary.text +=
-        "; " + counted(result.skipped_repositories, "repository", "repositories") + " skipped";
-}
-
-TargetSummary run_target(const RunTarget& target, const RunSettings& settings, bool yes,
-                         EpochMillis now, const PreparedProtections& protections) {
-  TargetSummary summary;
-  summary.name = target.name;
-  summary.mode = target.mode == TargetMode::install ? "install" : "apply";
-  EcrFleetOptions ecr;
-  ecr.regions = target.regions;
-  ecr.role_arns = target.role_arns;
-  ecr.profile = target.profile;
-  ecr.endpoint_url = target.endpoint_url;
-  ecr.registry_id = target.registry_id;
-  ecr.timeouts = settings.timeouts;
-  auto opened = open_ecr_fleet(ecr);
-  if (!opened.ok()) {
-    summary.failed = true;
-    summary.error = opened.error().message;
-    summary.text = "not run: " + summary.error;
-    return summary;
-  }
-  for (const auto& o : *opened) summary.registries.push_back(o.label);
-  RepositorySelection selection{target.repositories, target.exclude};
-  SelectionWitness witness;
-  const auto registries = selected(*opened, selection, witness);
-  if (settings.output != "json") {
-    write_stdout("=== target " + target.name + " (" + summary.mode + ", policy " +
+  void target_started(const RunTarget& target) override {
+    m_current = target.name;
+    if (!table()) return;
+    write_stdout("=== target " + target.name + " (" +
+                 (target.mode == TargetMode::install ? "install" : "apply") + ", policy " +
                  target.policy_name + ") ===\n");
   }
-  if (target.mode == TargetMode::install) {
-    run_install(target, registries, settings, yes, summary);
-  } else {
-    run_apply_target(target, registries, settings, yes, now, protections, summary);
+  void installed(const RunTarget&, const FleetReport& report) override {
+    m_events.finish_progress();
+    if (table()) print_policy_fleet_report(report, false, false, m_yes);
   }
-  // A repositories glob that matched nothing (not even an excluded repository) is a typo: under
-  // cron it must fail the run rather than clean nothing quietly.
-  {
-    for (const auto& glob : witness.unmatched(selection)) {
-      summary.failed = true;
-      summary.text += "; repositories '" + glob + "' match nothing";
-      std::cerr << "regsweep run: target " << target.name << ": repositories '" << glob
-                << "' matches no repository; check the name ('*' and '?' are the wildcards)\n";
+  void planned(const RunTarget& target, PlanOutcome& plan) override {
+    m_events.finish_progress();
+    if (table()) render_fleet_table(plan.fleet, target.policy, {false, 0, false});
+  }
+  void applied(const RunTarget&, const ApplyOutcome& outcome) override {
+    m_events.finish_progress();
+    const DeletionOutcome& deletion = outcome.deletion;
+    if (deletion.ending == DeletionEnding::plan_only) {
+      std::cerr << "regsweep run: " << m_current << ": plan only, "
+                << counted(deletion.asked.images, "image", "images")
+                << " would be deleted; nothing deleted (run with --yes to delete)\n";
     }
+    if (deletion.ending == DeletionEnding::failed && deletion.error) {
+      std::cerr << "regsweep run: " << m_current << ": " << deletion.error->message << '\n';
+    }
+    if (table() && (deletion.ending == DeletionEnding::deleted ||
+                    deletion.ending == DeletionEnding::nothing_to_delete)) {
+      render_apply_report(deletion.report,
+                          {false, false, m_settings.price_per_gb_month, outcome.transitions,
+                           outcome.skipped_repositories, std::nullopt});
+    }
+    if (table()) write_stdout("\n");
   }
-  if (settings.output != "json") write_stdout("\n");
-  return summary;
+
+ private:
+  bool table() const { return m_settings.output != "json"; }
+
+  const RunSettings& m_settings;
+  bool m_yes;
+  CliEvents m_events;
+  std::string m_current;
+};
+
+nlohmann::json counts_of(const TargetResult& t, bool yes) {
+  if (t.install) {
+    const FleetReport& report = *t.install;
+    return {{"created", report.count(PolicyChange::create)},
+            {"updated", report.count(PolicyChange::update)},
+            {"unchanged", report.count(FleetOutcome::unchanged)},
+            {"failed", report.count(FleetOutcome::failed)},
+            {"listingErrors", report.listing_errors.size()},
+            {"written", yes}};
+  }
+  if (t.mode == TargetMode::install) return nlohmann::json::object();
+  const bool applied = t.deletion && t.deletion->ending == DeletionEnding::deleted;
+  const ApplyReport empty;
+  const ApplyReport& report = t.deletion ? t.deletion->report : empty;
+  return {{"repositories", t.planned.repositories},
+          {"images", t.planned.images},
+          {"expiring", t.planned.expiring},
+          {"skippedRepositories", t.skipped_repositories},
+          {"skippedRegistries", t.unlisted_registries},
+          {"applied", applied},
+          {"deleted", report.deleted},
+          {"gone", report.gone},
+          {"skipped", report.skipped},
+          {"failed", report.failed},
+          {"bytesFreed", report.bytes_freed}};
+}
+
+std::string text_of(const TargetResult& t, bool yes) {
+  if (!t.error.empty() && t.registries.empty()) return "not run: " + t.error;
+  std::string text;
+  if (t.install) {
+    const FleetReport& report = *t.install;
+    text = counted(report.results.size(), "repository", "repositories") + ": " +
+           std::to_string(report.count(PolicyChange::create)) + " create, " +
+           std::to_string(report.count(PolicyChange::update)) + " update, " +
+           std::to_string(report.count(FleetOutcome::unchanged)) + " unchanged, " +
+           std::to_string(report.count(FleetOutcome::failed)) + " failed" +
+           (yes ? "" : " (preview: nothing written)");
+  } else {
+    text = counted(t.planned.repositories, "repository", "repositories") + ", " +
+           counted(t.planned.images, "image", "images") + ", " +
+           std::to_string(t.planned.expiring) + " expiring";
+    if (t.deletion && t.deletion->ending == DeletionEnding::deleted) {
+      const ApplyReport& r = t.deletion->report;
+      text += "; " + std::to_string(r.deleted) + " deleted (" + format_bytes(r.bytes_freed) +
+              "), " + std::to_string(r.failed) + " failed, " + std::to_string(r.skipped) +
+              " skipped";
+    } else if (!yes) {
+      text += " (plan only: nothing deleted)";
+    }
+    if (t.skipped_repositories > 0)
+      text += "; " + counted(t.skipped_repositories, "repository", "repositories") + " skipped";
+    if (t.unlisted_registries > 0)
+      text += "; " + counted(t.unlisted_registries, "registry", "registries") + " not listed";
+  }
+  for (const auto& glob : t.unmatched_globs) text += "; repositories '" + glob + "' match nothing";
+  return text;
+}
+
+void print_summary(const std::vector<TargetResult>& results, const RunSettings& settings,
+                   bool yes) {
+  if (settings.output == "json") {
+    nlohmann::json out = {{"schemaVersion", 1}, {"written", yes}};
+    out["targets"] = nlohmann::json::array();
+    for (const auto& t : results) {
+      nlohmann::json entry = {{"name", t.name},
+                              {"mode", t.mode == TargetMode::install ? "install" : "apply"},
+                              {"registries", t.registries},
+                              {"status", t.failed ? "failed" : "ok"},
+                              {"summary", counts_of(t, yes)}};
+      if (!t.error.empty()) entry["error"] = t.error;
+      out["targets"].push_back(std::move(entry));
+    }
+    write_stdout(out.dump(2) + "\n");
+    return;
+  }
+  std::string table = "Summary (" + std::string(yes ? "--yes" : "preview only") + "):\n";
+  for (const auto& t : results) {
+    std::string registries;
+    for (const auto& r : t.registries) registries += (registries.empty() ? "" : ", ") + r;
+    table += "  " + t.name + "  " + (t.mode == TargetMode::install ? "install" : "apply") + "  " +
+             (t.failed ? "FAILED" : "ok") + "  [" + registries + "]  " + text_of(t, yes) + "\n";
+  }
+  write_stdout(table);
 }
 
 // A policy file a config names (the message already names the config key and the file).
@@ -201,67 +192,36 @@ int run_run(const RunCommandOptions& options) {
   }
   if (options.timeouts.connect) config->settings.timeouts.connect = options.timeouts.connect;
   if (options.timeouts.read) config->settings.timeouts.read = options.timeouts.read;
-  const auto now_value = now_option(options.now);
-  if (!now_value.ok()) return report_error("run", now_value.error());
-  const EpochMillis now = *now_value;
-  if (auto future = refuse_future_now(now, options.allow_future_now); !future.ok())
+  Clock& clock = system_clock();
+  const auto now = now_option(options.now, clock);
+  if (!now.ok()) return report_error("run", now.error());
+  if (auto future = refuse_future_now(*now, options.allow_future_now, clock); !future.ok())
     return report_error("run", future.error());
   if (options.check) {
-    std::cout << options.config_path << ": valid, " << config->targets.size() << " targets\n";
+    std::cout << options.config_path << ": valid, "
+              << counted(config->targets.size(), "target", "targets") << "\n";
     return k_exit_ok;
   }
   // The in-use files and keep files of every apply target are read now: one that cannot be read
-  // or parsed stops the run before anything is contacted (never delete without the protection
-  // that was asked for). --check does not read them: they are often written just before the run
-  // (an in-use scan in an init container), so a config is checked on its own.
-  std::vector<PreparedProtections> prepared(config->targets.size());
-  for (std::size_t i = 0; i < config->targets.size(); ++i) {
-    const RunTarget& target = config->targets[i];
-    if (target.mode != TargetMode::apply) continue;
-    auto loaded = load_protections(target.protections, prepared[i].plan,
-                                   {"in_use", "keep_files", "kubernetes_json", "kubeconfig"});
-    if (!loaded.ok()) {
-      std::cerr << options.config_path << ": target " << target.name
-                << ": protections: " << loaded.error().message << "\n";
-      std::cerr << "regsweep run: " << options.config_path
-                << " cannot be run; nothing was contacted\n";
-      return k_exit_usage;
-    }
-    prepared[i].loaded = *loaded;
+  // or parsed stops the run before anything is contacted. --check does not read them: they are
+  // often written just before the run (an in-use scan in an init container).
+  auto prepared = prepare_run(std::move(config).value());
+  if (!prepared.ok()) {
+    std::cerr << options.config_path << ": " << prepared.error().message << "\n";
+    std::cerr << "regsweep run: " << options.config_path
+              << " cannot be run; nothing was contacted\n";
+    return k_exit_usage;
   }
-
-  std::vector<TargetSummary> summaries;
-  for (std::size_t i = 0; i < config->targets.size(); ++i)
-    summaries.push_back(
-        run_target(config->targets[i], config->settings, options.yes, now, prepared[i]));
-
+  const RunSettings& settings = prepared->config.settings;
+  RunPrinter printer(settings, options.yes);
+  const auto results = run_targets(*prepared, {options.yes, *now}, clock, printer);
+  for (std::size_t i = 0; i < results.size(); ++i)
+    report_unresolved(results[i].unresolved_in_use, "run: " + results[i].name);
+  print_summary(results, settings, options.yes);
   bool failed = false;
-  for (const auto& s : summaries) failed = failed || s.failed;
-  if (config->settings.output == "json") {
-    nlohmann::json out = {{"schemaVersion", 1}, {"written", options.yes}};
-    out["targets"] = nlohmann::json::array();
-    for (const auto& s : summaries) {
-      nlohmann::json entry = {{"name", s.name},
-                              {"mode", s.mode},
-                              {"registries", s.registries},
-                              {"status", s.failed ? "failed" : "ok"},
-                              {"summary", s.counts}};
-      if (!s.error.empty()) entry["error"] = s.error;
-      out["targets"].push_back(std::move(entry));
-    }
-    write_stdout(out.dump(2) + "\n");
-  } else {
-    std::string table = "Summary (" + std::string(options.yes ? "--yes" : "preview only") + "):\n";
-    for (const auto& s : summaries) {
-      std::string registries;
-      for (const auto& r : s.registries) registries += (registries.empty() ? "" : ", ") + r;
-      table += "  " + s.name + "  " + s.mode + "  " + (s.failed ? "FAILED" : "ok") + "  [" +
-               registries + "]  " + s.text + "\n";
-    }
-    write_stdout(table);
-  }
-  for (const auto& s : summaries) {
-    if (!s.error.empty()) std::cerr << "regsweep run: target " << s.name << ": " << s.error << "\n";
+  for (const auto& t : results) {
+    failed = failed || t.failed;
+    if (!t.error.empty()) std::cerr << "regsweep run: target " << t.name << ": " << t.error << "\n";
   }
   return failed ? k_exit_failed : k_exit_ok;
 }

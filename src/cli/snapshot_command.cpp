@@ -7,33 +7,39 @@
 #include <iostream>
 #include <memory>
 
+#include "app/scan.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "cli/progress_line.hpp"
 #include "cli/source_options.hpp"
 #include "registry/snapshot/snapshot_writer.hpp"
-#include "app/scan.hpp"
 
 namespace regsweep::cli {
 namespace {
 
 struct SnapshotCommandOptions {
-  SourceOptions source;
+  RegistrySource source;
   std::vector<std::string> repository_globs;
   std::string output_path;
   bool quiet = false;
 };
 
 int run_snapshot(const SnapshotCommandOptions& options) {
-  auto registry = open_source(options.source);
-  if (!registry.ok()) return report_error("snapshot", registry.error());
+  auto opened = open_registries(options.source);
+  if (!opened.ok()) return report_error("snapshot", opened.error());
+  if (opened->size() != 1) {
+    return report_error("snapshot", make_error(ErrorCode::invalid_input,
+                                               "a snapshot holds one registry; give one --region "
+                                               "and at most one --role-arn"));
+  }
+  Registry& registry = *opened->front().registry;
   ProgressLine progress(options.quiet);
   ScanOptions scan_options;
   scan_options.repository_globs = options.repository_globs;
   scan_options.on_progress = [&](std::size_t done, std::size_t total) {
     progress.update("listing repositories " + std::to_string(done) + "/" + std::to_string(total));
   };
-  auto inventory = scan_registry(**registry, scan_options);
+  auto inventory = scan_registry(registry, scan_options);
   progress.finish();
   if (!inventory.ok()) return report_error("snapshot", inventory.error());
   auto saved = save_snapshot(**inventory, options.output_path);
@@ -55,7 +61,7 @@ int run_snapshot(const SnapshotCommandOptions& options) {
 
 void setup_snapshot(CLI::App& sub, RunFunction& run) {
   auto options = std::make_shared<SnapshotCommandOptions>();
-  add_source_options(sub, options->source);
+  add_source_options(sub, options->source, SnapshotFlag::offered);
   sub.add_option("--repository-name", options->repository_globs,
                  "Only repositories matching this glob ('*', '?'); repeatable");
   sub.add_option("-o,--output-file", options->output_path,

@@ -12,7 +12,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,11 +80,21 @@ JournalContents parse_journal(std::string_view text);
 // repository, digest and tags. Returns indexes into `records`, in order.
 std::vector<std::size_t> open_intents(const std::vector<JournalRecord>& records);
 
+// Thread-safe: every implementation guards itself (repositories are deleted in parallel and
+// share one journal).
 class Journal {
  public:
   virtual ~Journal() = default;
   // Durable when it returns ok (fsync'd). A failure must stop the deletion it was about.
   virtual Status append(const JournalRecord& record) = 0;
+  // Group commit: all of `records` durable at once (one write, one fsync for a file), or a
+  // failure; a batch's intents go in one call before the batch is sent, its results in another.
+  virtual Status append_all(std::span<const JournalRecord> records) {
+    for (const auto& record : records) {
+      if (auto status = append(record); !status) return status;
+    }
+    return ok_status();
+  }
 };
 
 class FileJournal final : public Journal {
@@ -100,12 +112,14 @@ class FileJournal final : public Journal {
   FileJournal& operator=(const FileJournal&) = delete;
 
   Status append(const JournalRecord& record) override;
+  Status append_all(std::span<const JournalRecord> records) override;
   const std::string& path() const { return m_path; }
 
  private:
   FileJournal(std::string path, int fd) : m_path(std::move(path)), m_fd(fd) {}
   std::string m_path;
   int m_fd = -1;
+  std::mutex m_mutex;  // one append (write + fsync) at a time: lines never interleave
 };
 
 // The most a journal may hold to be read (journal show, settling interrupted runs): the whole

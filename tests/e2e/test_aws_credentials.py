@@ -308,8 +308,8 @@ class FailClosedInputsE2E(unittest.TestCase):
         result = self.plan(silent.url, self.env(AWS_MAX_ATTEMPTS="2"), "--cli-read-timeout", "0.3")
         self.assertNotEqual(result.returncode, 0, result.stdout)
         # plan reports the failed listing in the plan itself (JSON when stdout is not a terminal)
-        # and says on stderr that it is incomplete.
-        self.assertIn("skipped", result.stderr)
+        # and says on stderr that the registry could not be listed.
+        self.assertIn("registry us-east-1 could not be listed", result.stderr)
         self.assertIn("timed out: nothing received for 0.3 s", result.stdout)
         self.assertIn("gave up after 2 attempts", result.stdout)
         self.assertEqual(silent.connections, 2)

@@ -79,8 +79,14 @@ class TestAgainstMoto(unittest.TestCase):
         self.assertEqual(self.survivors(), {d for d, a in actions.items() if a != "expire"})
 
     def test_delete_by_tag_and_digest(self):
+        # moto's images were pushed seconds ago: delete keeps them under its default --min-age 1h.
+        kept = self.regsweep("delete", "--repository-name", "team/app", "--digest", self.digests["tmp-2"],
+                             "--yes")
+        self.assertEqual(kept.returncode, 0, kept.stderr + kept.stdout)
+        self.assertIn("younger than", kept.stderr)
+        self.assertEqual(len(self.survivors()), 4)
         result = self.regsweep("delete", "--repository-name", "team/app", "--tag", "tmp-1",
-                               "--digest", self.digests["tmp-2"], "--yes")
+                               "--digest", self.digests["tmp-2"], "--yes", *FRESH_OK)
         self.assertEqual(result.returncode, 0, result.stderr + result.stdout)
         self.assertEqual(self.survivors(), {self.digests["prod"], self.digests["tmp-3"]})
 

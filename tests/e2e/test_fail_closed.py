@@ -325,7 +325,7 @@ targets:
         journal = os.path.join(self.tmp, "never.jsonl")
         result = self.regsweep("delete", "--repository-name", REPO, "--untagged", "--journal", journal)
         self.assertEqual(result.returncode, 2, result.stderr)
-        self.assertIn("refusing to delete without --yes", result.stderr)
+        self.assertIn("without --yes: stdin is not a terminal", result.stderr)
         self.assertFalse(os.path.exists(journal), "the journal was created before consent")
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "state")), "the state directory was created")
         self.assert_nothing_deleted()

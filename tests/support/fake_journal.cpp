@@ -6,14 +6,25 @@
 namespace regsweep::testing {
 
 Status FakeJournal::append(const JournalRecord& record) {
+  return append_all(std::span<const JournalRecord>(&record, 1));
+}
+
+Status FakeJournal::append_all(std::span<const JournalRecord> records) {
   std::lock_guard lock(m_mutex);
-  const std::size_t index = m_appends++;
-  if (m_fail_from && index >= *m_fail_from) {
+  ++m_calls;
+  const std::size_t first = m_appends;
+  m_appends += records.size();
+  if (m_fail_from && m_appends > *m_fail_from) {
     return make_error(ErrorCode::internal,
-                      "fake journal: append " + std::to_string(index) + " fails (injected)");
+                      "fake journal: append " + std::to_string(first) + " fails (injected)");
   }
-  m_records.push_back(record);
+  m_records.insert(m_records.end(), records.begin(), records.end());
   return ok_status();
+}
+
+std::size_t FakeJournal::append_calls() const {
+  std::lock_guard lock(m_mutex);
+  return m_calls;
 }
 
 std::vector<JournalRecord> FakeJournal::records() const {

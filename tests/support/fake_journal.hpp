@@ -15,6 +15,10 @@ namespace regsweep::testing {
 class FakeJournal final : public Journal {
  public:
   Status append(const JournalRecord& record) override;
+  // All or nothing, like a file's single write: the batch fails whole when any of its records
+  // would be an append at or past fail_from.
+  Status append_all(std::span<const JournalRecord> records) override;
+  std::size_t append_calls() const;  // append() and append_all() calls, i.e. fsyncs of a file
 
   std::vector<JournalRecord> records() const;
   std::vector<JournalRecord> records(JournalKind kind) const;
@@ -27,7 +31,8 @@ class FakeJournal final : public Journal {
  private:
   mutable std::mutex m_mutex;
   std::vector<JournalRecord> m_records;
-  std::size_t m_appends = 0;
+  std::size_t m_appends = 0;  // records offered
+  std::size_t m_calls = 0;
   std::optional<std::size_t> m_fail_from;
 };
 

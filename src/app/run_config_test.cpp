@@ -1,10 +1,10 @@
-#include "cli/run_config.hpp"
+#include "app/run_config.hpp"
 
 #include <gtest/gtest.h>
 
 #include <map>
 
-namespace regsweep::cli {
+namespace regsweep {
 namespace {
 
 const char* k_policy =
@@ -139,20 +139,20 @@ targets:
 )";
   auto config = parse_run_config(yaml, "/etc/regsweep/regsweep.yaml", fake_read);
   ASSERT_TRUE(config.ok()) << config.error().message;
-  const ProtectionFlags& defaults = config->targets[0].protections;
+  const ProtectionInputs& defaults = config->targets[0].protections;
   EXPECT_EQ(defaults.keep_files, std::vector<std::string>{"/etc/regsweep/keep.txt"});
-  EXPECT_EQ(defaults.min_age, "36h");
-  EXPECT_EQ(defaults.max_delete_percent, 50);
-  EXPECT_EQ(defaults.max_delete, -1);
+  EXPECT_EQ(defaults.min_age, 36 * 3'600'000);
+  EXPECT_EQ(defaults.max_delete_percent, 50.0);
+  EXPECT_EQ(defaults.max_delete, std::nullopt);
   EXPECT_FALSE(defaults.allow_empty);
-  const ProtectionFlags& own = config->targets[1].protections;
+  const ProtectionInputs& own = config->targets[1].protections;
   EXPECT_EQ(own.in_use_files, (std::vector<std::string>{"/var/run/inuse.json",
                                                         "/etc/regsweep/scans/k8s-inuse.json"}));
   EXPECT_EQ(own.kubernetes_json, std::vector<std::string>{"/etc/regsweep/k8s.json"});
-  EXPECT_TRUE(own.keep_files.empty());  // the target's empty list replaces the settings' list
-  EXPECT_EQ(own.min_age, "36h");        // not given by the target: the settings' value
-  EXPECT_EQ(own.max_delete, 200);
-  EXPECT_EQ(own.max_delete_percent, 50);
+  EXPECT_TRUE(own.keep_files.empty());     // the target's empty list replaces the settings' list
+  EXPECT_EQ(own.min_age, 36 * 3'600'000);  // not given by the target: the settings' value
+  EXPECT_EQ(own.max_delete, 200u);
+  EXPECT_EQ(own.max_delete_percent, 50.0);
   EXPECT_TRUE(own.allow_empty);
   EXPECT_EQ(own.kubeconfigs, std::vector<std::string>{"/etc/regsweep/kube/prod.yaml"});
   EXPECT_EQ(own.kube_context, "prod");
@@ -309,4 +309,4 @@ TEST(RunConfig, BadAwsTimeoutsAreReportedWithTheirPlace) {
 }
 
 }  // namespace
-}  // namespace regsweep::cli
+}  // namespace regsweep

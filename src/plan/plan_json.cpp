@@ -1,4 +1,4 @@
-#include "cli/plan_json.hpp"
+#include "plan/plan_json.hpp"
 
 #include <algorithm>
 #include <thread>
@@ -7,7 +7,7 @@
 #include "policy/explain.hpp"
 #include "util/parallel.hpp"
 
-namespace regsweep::cli {
+namespace regsweep {
 
 std::string_view reason_code(VerdictReason reason) {
   switch (reason) {
@@ -43,7 +43,9 @@ void write_optional_priority(JsonWriter& out, std::optional<std::int64_t> priori
   }
 }
 
-void write_totals(JsonWriter& out, const PlanTotals& totals, bool with_repository_count) {
+}  // namespace
+
+void write_plan_totals(JsonWriter& out, const PlanTotals& totals, bool with_repository_count) {
   out.begin_object();
   if (with_repository_count) {
     out.key("repositories");
@@ -67,6 +69,8 @@ void write_totals(JsonWriter& out, const PlanTotals& totals, bool with_repositor
   out.value(totals.monthly_savings);
   out.end_object();
 }
+
+namespace {
 
 void write_image(JsonWriter& out, const ImageRecord& image, const Verdict& verdict,
                  const Protection* protection, Explainer& explainer) {
@@ -105,7 +109,8 @@ void write_image(JsonWriter& out, const ImageRecord& image, const Verdict& verdi
 }
 
 // One repository's object, as render_plan_json() embeds it in "repositories".
-void write_repository(JsonWriter& out, const RepositoryPlan& repo_plan, Explainer& explainer) {
+void write_repository(JsonWriter& out, const RepositoryPlan& repo_plan, const PlanSection& section,
+                      Explainer& explainer) {
   const Repository& repo = *repo_plan.repository;
   out.begin_object();
   out.key("repositoryName");
@@ -118,8 +123,16 @@ void write_repository(JsonWriter& out, const RepositoryPlan& repo_plan, Explaine
     out.key("region");
     out.value(repo.region);
   }
+  if (section.repository_policy_json) {  // policy preview: each repository's own policy
+    out.key("policy");
+    out.raw(*section.repository_policy_json);
+  }
+  if (!section.repository_source.empty()) {
+    out.key("source");
+    out.value(section.repository_source);
+  }
   out.key("summary");
-  write_totals(out, repo_plan.totals, false);
+  write_plan_totals(out, repo_plan.totals, false);
   out.key("images");
   out.begin_array();
   for (std::size_t i = 0; i < repo.images.size(); ++i) {
@@ -138,8 +151,11 @@ constexpr std::size_t k_chunk_images = 8192;
 constexpr std::size_t k_window_chunks = 16;
 constexpr std::size_t k_reserve_per_image = 512;
 
-void render_repositories(JsonWriter& out, const Plan& plan, const Policy& policy) {
+void render_repositories(JsonWriter& out, const PlanSection& section, bool& first_piece) {
+  const Plan& plan = *section.plan;
+  const Policy& policy = *section.policy;
   const auto& repos = plan.repositories;
+  if (repos.empty()) return;
   std::vector<std::size_t> bounds{0};  // chunk c covers repositories [bounds[c], bounds[c + 1])
   std::size_t images = 0;
   for (std::size_t r = 0; r < repos.size(); ++r) {
@@ -168,47 +184,50 @@ void render_repositories(JsonWriter& out, const Plan& plan, const Policy& policy
       writer.begin_array();
       for (std::size_t r = bounds[first + k]; r < bounds[first + k + 1]; ++r) {
         writer.newline();
-        write_repository(writer, repos[r], explainer);
+        write_repository(writer, repos[r], section, explainer);
       }
       rendered[k] = writer.take();
     });
     for (std::size_t k = 0; k < count; ++k) {
       out.newline();
-      out.raw(std::string_view(rendered[k]).substr(2));  // drop the chunk's own "[\n"
+      // Drop the chunk's own "[\n"; chunks after the document's first are joined by a comma.
+      if (!first_piece) out.raw(",");
+      out.raw(std::string_view(rendered[k]).substr(2));
+      first_piece = false;
     }
   }
 }
 
 }  // namespace
 
-void render_plan_json(const Plan& plan, const Policy& policy, const PlanJsonOptions& options,
-                      JsonWriter::Sink sink) {
+void render_plan_document(const PlanDocument& document, JsonWriter::Sink sink) {
   JsonWriter out(std::move(sink));
   out.begin_object();
   out.key("schemaVersion");
   out.value(1);
   out.key("source");
-  out.value(options.source);
-  if (!options.sources_json.empty()) {  // issue 5: several registries
+  out.value(document.source);
+  if (!document.sources_json.empty()) {  // issue 5: several registries
     out.key("sources");
-    out.raw(options.sources_json);
+    out.raw(document.sources_json);
   }
   out.key("now");
-  out.value(format_iso8601(plan.now));
+  out.value(format_iso8601(document.now));
   out.key("pricePerGbMonth");
-  out.value(plan.price_per_gb_month);
+  out.value(document.price_per_gb_month);
   out.key("archivePricePerGbMonth");
-  out.value(plan.archive_price_per_gb_month);
+  out.value(document.archive_price_per_gb_month);
   out.key("policy");
-  out.raw(to_policy_json(policy));
+  out.raw(document.policy_json ? *document.policy_json : "null");
   out.key("repositories");
   out.begin_array();
-  render_repositories(out, plan, policy);
+  bool first_piece = true;
+  for (const auto& section : document.sections) render_repositories(out, section, first_piece);
   out.end_array();
   out.newline();
   out.key("skippedRepositories");
   out.begin_array();
-  for (const auto& skipped : plan.skipped) {
+  for (const auto& skipped : document.skipped_repositories) {
     out.begin_object();
     out.key("repositoryName");
     out.value(skipped.name);
@@ -220,7 +239,7 @@ void render_plan_json(const Plan& plan, const Policy& policy, const PlanJsonOpti
   out.newline();
   out.key("skippedRegistries");
   out.begin_array();
-  for (const auto& skipped : options.skipped_registries) {
+  for (const auto& skipped : document.skipped_registries) {
     out.begin_object();
     out.key("registry");
     out.value(skipped.name);
@@ -231,10 +250,26 @@ void render_plan_json(const Plan& plan, const Policy& policy, const PlanJsonOpti
   out.end_array();
   out.newline();
   out.key("totals");
-  write_totals(out, plan.totals, true);
+  write_plan_totals(out, document.totals, true);
   out.end_object();
   out.newline();
   out.finish();
 }
 
-}  // namespace regsweep::cli
+void render_plan_json(const Plan& plan, const Policy& policy, const PlanJsonOptions& options,
+                      JsonWriter::Sink sink) {
+  PlanDocument document;
+  document.source = options.source;
+  document.sources_json = options.sources_json;
+  document.now = plan.now;
+  document.price_per_gb_month = plan.price_per_gb_month;
+  document.archive_price_per_gb_month = plan.archive_price_per_gb_month;
+  document.policy_json = to_policy_json(policy);
+  document.sections.push_back({&plan, &policy, std::nullopt, ""});
+  document.skipped_repositories = plan.skipped;
+  document.skipped_registries = options.skipped_registries;
+  document.totals = plan.totals;
+  render_plan_document(document, std::move(sink));
+}
+
+}  // namespace regsweep

@@ -1,15 +1,11 @@
-#include "cli/saved_plan.hpp"
+#include "plan/saved_plan.hpp"
 
 #include <algorithm>
-#include <iostream>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "util/input_file.hpp"
-
-namespace regsweep::cli {
+namespace regsweep {
 namespace {
 
 using nlohmann::json;
@@ -164,15 +160,9 @@ Result<SavedPlan> parse_saved_plan(std::string_view text, const std::string& fil
   return plan;
 }
 
-Result<SavedPlan> read_saved_plan(const std::string& path) {
-  auto text = read_input_file("--plan", path, k_list_max_bytes);
-  if (!text) return std::move(text).take_error();
-  return parse_saved_plan(*text, path == "-" ? "<stdin>" : path);
-}
-
-RepositoryDeletions deletions_from_saved_plan(const SavedRepository& saved,
-                                              const std::vector<ImageRecord>& live,
-                                              std::vector<SavedPlanMismatch>& mismatches) {
+std::vector<StillPlanned> match_saved_repository(const SavedRepository& saved,
+                                                 const std::vector<ImageRecord>& live,
+                                                 std::vector<SavedPlanMismatch>& mismatches) {
   std::map<std::string, const ImageRecord*> by_digest;
   for (const auto& image : live) by_digest[image.digest] = &image;
   std::set<std::string> expiring;
@@ -184,7 +174,7 @@ RepositoryDeletions deletions_from_saved_plan(const SavedRepository& saved,
     // A referrer does not keep its subject (it goes with it); only indexes keep what they list.
     for (const auto& child : image.child_digests) referenced_by.emplace(child, image.digest);
   }
-  RepositoryDeletions out{saved.repository, {}};
+  std::vector<StillPlanned> out;
   std::set<std::string> done;
   for (const auto& image : saved.expiring) {
     if (!done.insert(image.digest).second) continue;
@@ -216,9 +206,9 @@ RepositoryDeletions deletions_from_saved_plan(const SavedRepository& saved,
     std::string reason = image.reason;
     if (image.rule_priority && reason.empty())
       reason = "rule " + std::to_string(*image.rule_priority);
-    out.items.push_back({{image.digest, ""}, *it->second, true, reason});
+    out.push_back({it->second, std::move(reason)});
   }
   return out;
 }
 
-}  // namespace regsweep::cli
+}  // namespace regsweep

@@ -1,4 +1,4 @@
-#include "cli/run_config.hpp"
+#include "app/run_config.hpp"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -11,7 +11,7 @@
 #include "policy/parse.hpp"
 #include "util/time.hpp"
 
-namespace regsweep::cli {
+namespace regsweep {
 namespace {
 
 std::string folder_of(const std::string& path) {
@@ -27,7 +27,11 @@ std::string resolve_path(const std::string& name, const std::string& config_path
 class ConfigParser {
  public:
   ConfigParser(std::string path, ReadFile read_file)
-      : m_path(std::move(path)), m_read_file(read_file) {}
+      : m_path(std::move(path)), m_read_file(read_file) {
+    // Messages about an input name its key, not a flag.
+    m_config.settings.protections.names = {"in_use", "keep_files", "kubernetes_json", "kubeconfig",
+                                           "context"};
+  }
 
   Result<RunConfig> parse(std::string_view text) {
     YAML::Node root;
@@ -152,7 +156,7 @@ class ConfigParser {
                {"concurrency", "output", "journal", "price_per_gb_month", "protections",
                 "connect_timeout", "read_timeout"});
     RunSettings& s = m_config.settings;
-    // Seconds, like --cli-connect-timeout / --cli-read-timeout (cli/aws_timeouts.hpp).
+    // Seconds, like --cli-connect-timeout / --cli-read-timeout (aws/timeouts.hpp).
     const auto timeout = [&](const char* key, std::optional<std::chrono::milliseconds>& out) {
       const auto n = node[key];
       if (!n) return;
@@ -189,8 +193,8 @@ class ConfigParser {
 
   // The protections of apply targets (the flags of `apply`, docs/config.md): the keys given
   // replace those of `base`; a list replaces the whole list.
-  ProtectionFlags parse_protections(const YAML::Node& node, const std::string& path,
-                                    ProtectionFlags base) {
+  ProtectionInputs parse_protections(const YAML::Node& node, const std::string& path,
+                                     ProtectionInputs base) {
     if (!node.IsMap()) {
       add(node.Mark(), path,
           "must be a mapping of in_use, keep_files, kubernetes_json, kubeconfig, context, "
@@ -227,8 +231,8 @@ class ConfigParser {
     flag("allow_empty", base.allow_empty);
     if (const auto n = node["min_age"]) {
       if (auto value = scalar(n, path + ".min_age")) {
-        if (parse_duration(*value)) {
-          base.min_age = *value;
+        if (const auto duration = parse_duration(*value)) {
+          base.min_age = *duration;
         } else {
           add(n.Mark(), path + ".min_age",
               fmt::format("\"{}\" is not a duration; write e.g. 1h, 36h, 7d (0s disables)",
@@ -242,7 +246,7 @@ class ConfigParser {
         add(n.Mark(), path + ".max_delete",
             "must be a whole number >= 0 (a repository losing more images is left alone)");
       } else {
-        base.max_delete = value;
+        base.max_delete = static_cast<std::uint64_t>(value);
       }
     }
     if (const auto n = node["max_delete_percent"]) {
@@ -397,4 +401,4 @@ Result<RunConfig> parse_run_config(std::string_view yaml_text, const std::string
   return ConfigParser(config_path, read_file).parse(yaml_text);
 }
 
-}  // namespace regsweep::cli
+}  // namespace regsweep

@@ -10,7 +10,7 @@
 #include "inuse/source.hpp"
 #include "util/result.hpp"
 
-namespace regsweep::cli {
+namespace regsweep {
 
 // `context` empty: the kubeconfig's current-context.
 Result<std::unique_ptr<InUseSource>> open_kubeconfig_source(std::string_view what,
@@ -20,4 +20,4 @@ Result<std::unique_ptr<InUseSource>> open_kubeconfig_source(std::string_view wha
 // The cluster this process runs in (KUBERNETES_SERVICE_HOST/PORT and the service account mount).
 Result<std::unique_ptr<InUseSource>> open_in_cluster_source();
 
-}  // namespace regsweep::cli
+}  // namespace regsweep

@@ -7,9 +7,10 @@
 // rejects the whole file with "FILE: repositories[2].images[5].imageTags: problem; fix". A plan
 // that cannot be read completely is not applied partly.
 //
-// deletions_from_saved_plan() matches the saved list against a fresh listing: an image that is
+// match_saved_repository() matches the saved list against a fresh listing: an image that is
 // gone, whose tags changed, or that a live image outside the list now references (index child,
-// referrer subject) is not deleted but reported. apply_deletions still re-checks each batch.
+// referrer subject) is not deleted but reported. The deletion still re-checks each batch
+// (app/deletions.hpp). Pure: reading the file is app/apply_saved_plan's.
 #pragma once
 
 #include <cstdint>
@@ -19,11 +20,10 @@
 #include <vector>
 
 #include "model/image.hpp"
-#include "app/deletions.hpp"
 #include "util/result.hpp"
 #include "util/time.hpp"
 
-namespace regsweep::cli {
+namespace regsweep {
 
 struct SavedImage {
   std::string digest;
@@ -51,19 +51,22 @@ inline constexpr int k_saved_plan_schema = 1;
 
 // `file` names the document in errors. invalid_input on any problem.
 Result<SavedPlan> parse_saved_plan(std::string_view text, const std::string& file);
-// Reads and parses; "-" is stdin.
-Result<SavedPlan> read_saved_plan(const std::string& path);
-
 struct SavedPlanMismatch {
   std::string repository;
   std::string digest;
   std::string problem;  // "no longer in the repository", "tags changed since the plan: a -> b"
 };
 
-// The saved repository's expiring images that are still as planned in `live` (the repository's
-// listing now), as deletions by digest carrying the live record; the others into `mismatches`.
-RepositoryDeletions deletions_from_saved_plan(const SavedRepository& saved,
-                                              const std::vector<ImageRecord>& live,
-                                              std::vector<SavedPlanMismatch>& mismatches);
+// An image of the plan that is still as planned: the live record and why the plan expires it.
+struct StillPlanned {
+  const ImageRecord* image = nullptr;  // points into `live`
+  std::string reason;
+};
 
-}  // namespace regsweep::cli
+// The saved repository's expiring images that are still as planned in `live` (the repository's
+// listing now); the others go into `mismatches`.
+std::vector<StillPlanned> match_saved_repository(const SavedRepository& saved,
+                                                 const std::vector<ImageRecord>& live,
+                                                 std::vector<SavedPlanMismatch>& mismatches);
+
+}  // namespace regsweep

@@ -9,12 +9,12 @@
 #include <string_view>
 #include <vector>
 
-#include "cli/aws_timeouts.hpp"
-#include "cli/protection_options.hpp"
+#include "app/protections.hpp"
+#include "aws/timeouts.hpp"
 #include "policy/policy.hpp"
 #include "util/result.hpp"
 
-namespace regsweep::cli {
+namespace regsweep {
 
 enum class TargetMode { apply, install };
 
@@ -33,7 +33,7 @@ struct RunTarget {
   std::string registry_id;
   // apply targets: settings.protections with this target's own keys over them; file paths are
   // resolved against the config's folder.
-  ProtectionFlags protections;
+  ProtectionInputs protections;
 };
 
 struct RunSettings {
@@ -41,8 +41,8 @@ struct RunSettings {
   std::string output = "table";  // table | json
   std::string journal;           // empty: the default state directory
   double price_per_gb_month = 0.10;
-  ProtectionFlags protections;  // the defaults of every apply target
-  AwsTimeouts timeouts;         // connect_timeout, read_timeout (seconds); unset: the defaults
+  ProtectionInputs protections;  // the defaults of every apply target
+  AwsTimeouts timeouts;          // connect_timeout, read_timeout (seconds); unset: the defaults
 };
 
 struct RunConfig {
@@ -57,4 +57,4 @@ using ReadFile = Result<std::string> (*)(const std::string& path);
 Result<RunConfig> parse_run_config(std::string_view yaml_text, const std::string& config_path,
                                    ReadFile read_file);
 
-}  // namespace regsweep::cli
+}  // namespace regsweep

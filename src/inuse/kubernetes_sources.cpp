@@ -1,4 +1,4 @@
-#include "cli/kubernetes_sources.hpp"
+#include "inuse/kubernetes_sources.hpp"
 
 #include <cstdlib>
 
@@ -6,7 +6,7 @@
 #include "inuse/kubernetes_api.hpp"
 #include "util/input_file.hpp"
 
-namespace regsweep::cli {
+namespace regsweep {
 namespace {
 
 Result<std::unique_ptr<InUseSource>> open_api(Result<KubeAccess> access) {
@@ -34,4 +34,4 @@ Result<std::unique_ptr<InUseSource>> open_in_cluster_source() {
                                     k_service_account_directory));
 }
 
-}  // namespace regsweep::cli
+}  // namespace regsweep

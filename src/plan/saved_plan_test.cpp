@@ -1,10 +1,10 @@
 // Reading a saved plan (docs/plan-json.md, schema 1) and matching it against a live listing.
-#include "cli/saved_plan.hpp"
+#include "plan/saved_plan.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace regsweep::cli {
+namespace regsweep {
 namespace {
 
 using ::testing::HasSubstr;
@@ -103,7 +103,7 @@ ImageRecord live(const std::string& digest, std::vector<std::string> tags) {
   return r;
 }
 
-TEST(SavedPlan, OnlyImagesStillAsPlannedBecomeDeletions) {
+TEST(SavedPlan, OnlyImagesStillAsPlannedAreMatched) {
   SavedRepository saved{"app", "", "", {}};
   for (const auto& [digest, tags] :
        std::vector<std::pair<std::string, std::vector<std::string>>>{{"sha256:same", {"b", "a"}},
@@ -133,16 +133,14 @@ TEST(SavedPlan, OnlyImagesStillAsPlannedBecomeDeletions) {
                                            expiring_index,
                                            live("sha256:idx-child", {})};
   std::vector<SavedPlanMismatch> mismatches;
-  const auto work = deletions_from_saved_plan(saved, images, mismatches);
-  EXPECT_EQ(work.repository, "app");
+  const auto still = match_saved_repository(saved, images, mismatches);
   std::vector<std::string> digests;
-  for (const auto& item : work.items) {
-    digests.push_back(item.id.digest);
-    EXPECT_TRUE(item.frees_image);
-    EXPECT_EQ(item.reason, "expire: " + item.id.digest);
+  for (const auto& planned : still) {
+    digests.push_back(planned.image->digest);
+    EXPECT_EQ(planned.reason, "expire: " + planned.image->digest);
   }
   EXPECT_EQ(digests, (std::vector<std::string>{"sha256:same", "sha256:idx-child", "sha256:idx"}));
-  EXPECT_EQ(work.items[2].image.child_digests, expiring_index.child_digests);  // the live record
+  EXPECT_EQ(still[2].image->child_digests, expiring_index.child_digests);  // the live record
   ASSERT_THAT(mismatches, SizeIs(4));
   EXPECT_EQ(mismatches[0].digest, "sha256:retagged");
   EXPECT_EQ(mismatches[0].problem, "tags changed since the plan: old -> old,prod");
@@ -152,4 +150,4 @@ TEST(SavedPlan, OnlyImagesStillAsPlannedBecomeDeletions) {
 }
 
 }  // namespace
-}  // namespace regsweep::cli
+}  // namespace regsweep

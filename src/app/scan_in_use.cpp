@@ -1,0 +1,105 @@
+#include "app/scan_in_use.hpp"
+
+#include <memory>
+
+#include "aws/endpoint.hpp"
+#include "aws/rest_json.hpp"
+#include "aws/session.hpp"
+#include "inuse/in_use_file.hpp"
+#include "inuse/kubernetes_sources.hpp"
+#include "inuse/source.hpp"
+
+namespace regsweep {
+namespace {
+
+struct ServiceSession {
+  AwsSession session;
+  AwsServiceEndpoint endpoint;
+};
+
+Result<ServiceSession> open_service(const InUseScanRequest& request, const std::string& service) {
+  AwsSessionOptions session_options;
+  session_options.region = request.region;
+  session_options.profile = request.profile;
+  session_options.endpoint_url = request.endpoint_url;
+  request.timeouts.apply_to(session_options);
+  auto session = open_aws_session(session_options);
+  if (!session) return session.error();
+  AwsServiceEndpoint endpoint;
+  endpoint.service = service;
+  endpoint.region = session->region;
+  endpoint.url = !request.endpoint_url.empty() ? request.endpoint_url
+                                               : "https://" + service + "." + session->region +
+                                                     "." + dns_suffix(session->region);
+  return ServiceSession{std::move(*session), std::move(endpoint)};
+}
+
+Result<std::unique_ptr<InUseSource>> open_ecs(const InUseScanRequest& request) {
+  auto opened = open_service(request, "ecs");
+  if (!opened) return opened.error();
+  opened->endpoint.target_prefix = "AmazonEC2ContainerServiceV20141113";
+  std::shared_ptr<AwsJsonClient> client = make_aws_json_client(
+      opened->endpoint, opened->session.credentials, opened->session.http, opened->session.retry);
+  return make_ecs_source(std::move(client),
+                         EcsScanOptions{opened->session.region, request.ecs_revisions});
+}
+
+Result<std::unique_ptr<InUseSource>> open_lambda(const InUseScanRequest& request) {
+  auto opened = open_service(request, "lambda");
+  if (!opened) return opened.error();
+  std::shared_ptr<AwsRestClient> client = make_aws_rest_client(
+      opened->endpoint, opened->session.credentials, opened->session.http, opened->session.retry);
+  return make_lambda_source(std::move(client), opened->session.region);
+}
+
+}  // namespace
+
+Result<InUseSet> scan_in_use(const InUseScanRequest& request) {
+  if (request.ecs_revisions < 0)
+    return make_error(ErrorCode::invalid_input, "--ecs-revisions: must be 0 or more");
+  std::vector<std::unique_ptr<InUseSource>> sources;
+  for (const auto& path : request.kubernetes_files)
+    sources.push_back(make_kubernetes_file_source(path));
+  for (const auto& path : request.keep_files) sources.push_back(make_keep_file_source(path));
+  for (const auto& command : request.commands)
+    sources.push_back(make_command_source(command, request.command_timeout));
+  for (const auto& path : request.kubeconfigs) {
+    auto api = open_kubeconfig_source("--kubeconfig", path, request.kube_context);
+    if (!api) return api.error();
+    sources.push_back(std::move(*api));
+  }
+  if (request.in_cluster) {
+    auto api = open_in_cluster_source();
+    if (!api) return api.error();
+    sources.push_back(std::move(*api));
+  }
+  if (request.lambda) {
+    auto lambda = open_lambda(request);
+    if (!lambda) return lambda.error();
+    sources.push_back(std::move(*lambda));
+  }
+  if (request.ecs) {
+    auto ecs = open_ecs(request);
+    if (!ecs) return ecs.error();
+    sources.push_back(std::move(*ecs));
+  }
+  if (sources.empty() && request.saved_sets.empty()) {
+    return make_error(ErrorCode::invalid_input,
+                      "no source; give --kubernetes-json, --kubeconfig, --in-cluster, --keep-file, "
+                      "--in-use-command, --ecs, --lambda or --in-use");
+  }
+  InUseSet merged;
+  for (const auto& path : request.saved_sets) {
+    auto set = read_in_use_files("--in-use", path, &parse_in_use_json);
+    if (!set) return set.error();
+    merge_in_use(merged, *set);
+  }
+  for (auto& source : sources) {
+    auto set = source->collect();
+    if (!set) return set.error();
+    merge_in_use(merged, *set);
+  }
+  return merged;
+}
+
+}  // namespace regsweep

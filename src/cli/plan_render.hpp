@@ -1,0 +1,47 @@
+// Showing a fleet plan (app/plan_fleet.hpp) to people and machines. One registry: the plan table
+// (cli/plan_table.hpp) or the plan-json document (plan/plan_json.hpp). Several (accounts x
+// regions): the table has a section per registry ("== LABEL (SOURCE) ==") and totals over all; the
+// JSON stays one document whose repositories carry registryId and region, with a top-level
+// "sources" array. `plan -o FILE` writes the same document to a file (atomically).
+#pragma once
+
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "app/plan_fleet.hpp"
+#include "app/registry_sources.hpp"
+#include "plan/plan_json.hpp"
+#include "policy/policy.hpp"
+#include "util/result.hpp"
+
+namespace regsweep::cli {
+
+struct PlanRenderOptions {
+  bool json = false;
+  std::size_t max_rows = 0;
+  bool quiet = false;  // table: totals only
+};
+
+// The table or the JSON document on stdout. Leaves the plan as it was (repository plans are lent
+// to per-registry views, not copied).
+void render_fleet_plan(FleetPlan& fleet, const Policy& policy,
+                       const std::vector<OpenedRegistry>& opened, const PlanRenderOptions& options);
+
+// The table alone (what `apply` and `run` show before deleting).
+void render_fleet_table(FleetPlan& fleet, const Policy& policy, const PlanRenderOptions& options);
+
+// The plan document's top-level "sources": label, source, account, region of each registry.
+nlohmann::json sources_of(const std::vector<OpenedRegistry>& opened);
+
+// The options of the plan-json document of a fleet plan (source, sources, skipped registries).
+PlanJsonOptions plan_json_options(const std::vector<OpenedRegistry>& opened,
+                                  const FleetPlan& fleet);
+
+// `plan -o FILE`: the JSON document written to FILE.tmp, fsync'd and renamed, so a half-written
+// plan is never left where `apply --plan` would read it.
+Status save_plan_json(const std::string& path, FleetPlan& fleet, const Policy& policy,
+                      const std::vector<OpenedRegistry>& opened);
+
+}  // namespace regsweep::cli
