@@ -1,10 +1,13 @@
-// Admin endpoint (docs/emulator.md): state dump/replace/merge, re-tagging, counters, faults.
+// Admin endpoint (docs/emulator.md): state dump/replace/merge, re-tagging, counters, faults,
+// settings.
 // Unsigned, JSON in and out; errors are {"error": "..."} with status 400/404.
 #include "admin.hpp"
 
 #include <httplib.h>
 
 #include <mutex>
+#include <optional>
+#include <shared_mutex>
 
 #include "seed.hpp"
 #include "server.hpp"
@@ -66,6 +69,43 @@ void retag(Emulator& emu, const httplib::Request& req, httplib::Response& res, b
   answer(res, 200, {{"ok", true}});
 }
 
+Json settings_json(const Store& store) {
+  return Json{{"restore_delay_ms", store.restore_delay_ms},
+              {"archived_pull_failure_code", store.archived_pull_failure}};
+}
+
+// POST /_emulator/settings {"restore_delay_ms"?: N >= 0, "archived_pull_failure_code"?:
+// "ImageNotFound" | "ImageInaccessible"}: members given replace the current values; the document
+// is checked whole first, so a bad one changes nothing.
+void update_settings(Emulator& emu, const httplib::Request& req, httplib::Response& res) {
+  auto body = json_body(req, res);
+  if (!body) return;
+  std::optional<Millis> delay;
+  std::optional<std::string> code;
+  for (const auto& [key, value] : body->items()) {
+    if (key == "restore_delay_ms") {
+      if (!value.is_number_integer() || value.get<std::int64_t>() < 0)
+        return fail(res, 400, "admin: settings: restore_delay_ms: must be an integer >= 0");
+      delay = value.get<Millis>();
+    } else if (key == "archived_pull_failure_code") {
+      if (!value.is_string() || (value != "ImageNotFound" && value != "ImageInaccessible")) {
+        return fail(res, 400,
+                    "admin: settings: archived_pull_failure_code: use ImageNotFound or "
+                    "ImageInaccessible");
+      }
+      code = value.get<std::string>();
+    } else {
+      return fail(res, 400,
+                  "admin: settings: unknown member '" + key +
+                      "'; use restore_delay_ms or archived_pull_failure_code");
+    }
+  }
+  std::unique_lock lock(emu.store.mutex);
+  if (delay) emu.store.restore_delay_ms = *delay;
+  if (code) emu.store.archived_pull_failure = *code;
+  answer(res, 200, settings_json(emu.store));
+}
+
 }  // namespace
 
 void register_admin_routes(httplib::Server& http, Emulator& emu) {
@@ -73,7 +113,14 @@ void register_admin_routes(httplib::Server& http, Emulator& emu) {
     answer(res, 200, {{"status", "ok"}});
   });
   http.Get("/_emulator/state", [&emu](const httplib::Request&, httplib::Response& res) {
-    res.set_content(dump_snapshot(emu.store), k_json);
+    res.set_content(dump_snapshot(emu.store, wall_clock_millis()), k_json);
+  });
+  http.Get("/_emulator/settings", [&emu](const httplib::Request&, httplib::Response& res) {
+    std::shared_lock lock(emu.store.mutex);
+    answer(res, 200, settings_json(emu.store));
+  });
+  http.Post("/_emulator/settings", [&emu](const httplib::Request& req, httplib::Response& res) {
+    update_settings(emu, req, res);
   });
   // PUT replaces the whole state; POST /_emulator/images merges (creates repositories, pushes or
   // re-pushes the listed images with the given times).

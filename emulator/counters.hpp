@@ -21,13 +21,32 @@ class Counters {
   void reset();
 
  private:
-  static constexpr std::array<std::string_view, 20> k_names = {
-      "CreateRepository", "DescribeRepositories", "DeleteRepository",   "ListTagsForResource",
-      "TagResource",      "UntagResource",        "DescribeRegistry",   "GetAuthorizationToken",
-      "ListImages",       "DescribeImages",       "BatchGetImage",      "BatchDeleteImage",
-      "PutImage",         "GetLifecyclePolicy",   "PutLifecyclePolicy", "DeleteLifecyclePolicy",
-      "AssumeRole",       "GetCallerIdentity",  // STS (sts.hpp)
-      "(unknown)",        "(unauthenticated)"};
+  static constexpr std::array<std::string_view, 25> k_names = {
+      "CreateRepository",
+      "DescribeRepositories",
+      "DeleteRepository",
+      "ListTagsForResource",
+      "TagResource",
+      "UntagResource",
+      "DescribeRegistry",
+      "GetAuthorizationToken",
+      "ListImages",
+      "DescribeImages",
+      "BatchGetImage",
+      "BatchDeleteImage",
+      "PutImage",
+      "GetLifecyclePolicy",
+      "PutLifecyclePolicy",
+      "DeleteLifecyclePolicy",
+      "UpdateImageStorageClass",
+      "ListImageReferrers",
+      "RegisterPullTimeUpdateExclusion",
+      "DeregisterPullTimeUpdateExclusion",
+      "ListPullTimeUpdateExclusions",
+      "AssumeRole",
+      "GetCallerIdentity",  // STS (sts.hpp)
+      "(unknown)",
+      "(unauthenticated)"};
   std::array<std::array<std::atomic<std::uint64_t>, k_kinds>, k_names.size()> m_counts{};
 };
 

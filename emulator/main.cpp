@@ -1,7 +1,7 @@
 // ecr-emulator: an ECR-API-compatible server for tests, benchmarks and the demo.
 //   ecr-emulator [--port N] [--port-file FILE] [--seed FILE] [--region R] [--account-id ID]
 //                [--access-key K] [--secret-key S] [--no-verify-signature] [--fault-seed N]
-//                [--threads N]
+//                [--threads N] [--restore-delay-ms N]
 // Prints "ecr-emulator listening on http://127.0.0.1:PORT" once it accepts connections.
 #include <csignal>
 #include <cstdio>
@@ -24,7 +24,8 @@ constexpr const char* k_usage =
     "                    [--region us-east-1] [--account-id 123456789012] [--access-key "
     "AKIDEXAMPLE]\n"
     "                    [--secret-key <test secret>] [--no-verify-signature] [--fault-seed N] "
-    "[--threads 8]\n";
+    "[--threads 8]\n"
+    "                    [--restore-delay-ms 0 (how long a restored image stays ACTIVATING)]\n";
 
 ecr_emulator::HttpServer* g_server = nullptr;
 
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
   std::string port_file, seed_file;
   std::optional<std::string> region, account;
   std::uint64_t fault_seed = 1;
+  ecr_emulator::Millis restore_delay_ms = 0;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&](std::string& out) {
@@ -84,6 +86,10 @@ int main(int argc, char** argv) {
       fault_seed = std::strtoull(v.c_str(), nullptr, 10);
     } else if (arg == "--threads") {
       emu->config.threads = std::atoi(v.c_str());
+    } else if (arg == "--restore-delay-ms") {
+      if (v.empty() || v.size() > 12 || v.find_first_not_of("0123456789") != std::string::npos)
+        return usage_error("--restore-delay-ms: must be a whole number of milliseconds >= 0");
+      restore_delay_ms = std::stoll(v);
     } else {
       return usage_error(arg + ": unknown flag");
     }
@@ -106,6 +112,7 @@ int main(int argc, char** argv) {
     std::cerr << "ecr-emulator: seeded " << emu->store.repositories.size() << " repositories, "
               << images << " images in " << ms << " ms\n";
   }
+  emu->store.restore_delay_ms = restore_delay_ms;
   emu->config.credentials.region = emu->store.region;
   emu->config.credentials.account_id = emu->store.account_id;
 

@@ -41,6 +41,11 @@ std::optional<ManifestInfo> inspect_manifest(const std::string& text) {
   if (auto subject = doc.find("subject"); subject != doc.end() && subject->is_object()) {
     info.subject = str(*subject, "digest");
   }
+  info.artifact_type = str(doc, "artifactType");
+  if (auto notes = doc.find("annotations"); notes != doc.end() && notes->is_object()) {
+    for (const auto& [key, value] : notes->items())
+      if (value.is_string()) info.annotations.emplace_back(key, value.get<std::string>());
+  }
   return info;
 }
 

@@ -1,11 +1,13 @@
 // What the emulator reads out of a manifest body: its media type, the children of an index, the
-// subject of an artifact and the size ECR reports (config plus layers). Also builds the stand-in
+// subject, artifact type and annotations of an artifact (ListImageReferrers) and the size ECR
+// reports (config plus layers). Also builds the stand-in
 // manifest served for images that were seeded without one.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store.hpp"
@@ -17,7 +19,9 @@ struct ManifestInfo {
   std::string config_media_type;      // becomes artifactMediaType
   std::vector<std::string> children;  // manifests[].digest
   std::string subject;
-  std::int64_t size = 0;  // config.size + sum(layers[].size)
+  std::string artifact_type;  // top-level "artifactType" (OCI 1.1; may be empty)
+  std::vector<std::pair<std::string, std::string>> annotations;  // string-valued "annotations"
+  std::int64_t size = 0;                                         // config.size + sum(layers[].size)
 };
 
 // nullopt when the text is not a JSON object.

@@ -15,6 +15,9 @@ namespace ecr_emulator {
 struct Context {
   Store& store;
   Millis now = 0;  // wall clock at request arrival
+  // The caller's IAM user or role ARN (Principal::iam_arn, sts.hpp): whose pulls a pull-time
+  // exclusion spares. Empty when unknown (then its pulls are always recorded).
+  std::string caller;
 };
 
 // An operation's answer: a JSON object, or (for the hot DescribeImages path) a body already
@@ -50,6 +53,16 @@ OpResult batch_get_image(Context&, const Json&);
 // Writing images (ops_write.cpp).
 OpResult batch_delete_image(Context&, const Json&);
 OpResult put_image(Context&, const Json&);
+// Archive and referrers (ops_archive.cpp).
+OpResult update_image_storage_class(Context&, const Json&);
+OpResult list_image_referrers(Context&, const Json&);
+// Pull-time update exclusions (ops_exclusions.cpp).
+OpResult register_pull_time_update_exclusion(Context&, const Json&);
+OpResult deregister_pull_time_update_exclusion(Context&, const Json&);
+OpResult list_pull_time_update_exclusions(Context&, const Json&);
+// Whether pulls by `caller` (an IAM user or role ARN) leave lastRecordedPullTime alone. Caller
+// holds the store lock.
+bool pull_time_excluded(const Store& store, const std::string& caller);
 // Lifecycle policies (ops_lifecycle.cpp).
 OpResult get_lifecycle_policy(Context&, const Json&);
 OpResult put_lifecycle_policy(Context&, const Json&);
@@ -65,13 +78,22 @@ std::string repository_name_param(const Json& body);
 Repository& find_repository(Store& store, const std::string& name);
 std::string repository_arn(const Store& store, const Repository& repo);
 Json repository_json(const Store& store, const Repository& repo);
-Json image_detail_json(const Repository& repo, const Image& image);
+// An ImageDetail as DescribeImages shows it at `now` (imageStatus and lastActivatedAt depend on
+// it).
+Json image_detail_json(const Repository& repo, const Image& image, Millis now);
 // The same object as image_detail_json(), appended to `out` as compact JSON.
-void append_image_detail(std::string& out, const Repository& repo, const Image& image);
+void append_image_detail(std::string& out, const Repository& repo, const Image& image, Millis now);
 void append_json_string(std::string& out, std::string_view text);
 double epoch_seconds(Millis t);
 bool valid_repository_name(std::string_view name);
 bool valid_digest(std::string_view digest);
+// Resolves an ImageIdentifier (tag, digest or both); nullptr when it names nothing or the tag and
+// digest disagree.
+const Image* resolve_image(const Repository& repo, const std::string& digest,
+                           const std::string& tag);
+Image* resolve_image(Repository& repo, const std::string& digest, const std::string& tag);
+// "{imageDigest:'...', imageTag:'...'}" as ECR's ImageNotFoundException messages quote an id.
+std::string image_id_text(const std::string& digest, const std::string& tag);
 
 // One entry of a BatchGetImage/BatchDeleteImage `imageIds` list. A malformed entry (not an object)
 // fails the whole call; an entry ECR answers per item (no digest nor tag, a bad digest) is appended

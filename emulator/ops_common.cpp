@@ -9,7 +9,7 @@
 namespace ecr_emulator {
 
 Operation find_operation(std::string_view name) {
-  static constexpr std::array<std::pair<std::string_view, Operation>, 16> k_table{{
+  static constexpr std::array<std::pair<std::string_view, Operation>, 21> k_table{{
       {"CreateRepository", create_repository},
       {"DescribeRepositories", describe_repositories},
       {"DeleteRepository", delete_repository},
@@ -26,6 +26,11 @@ Operation find_operation(std::string_view name) {
       {"GetLifecyclePolicy", get_lifecycle_policy},
       {"PutLifecyclePolicy", put_lifecycle_policy},
       {"DeleteLifecyclePolicy", delete_lifecycle_policy},
+      {"UpdateImageStorageClass", update_image_storage_class},
+      {"ListImageReferrers", list_image_referrers},
+      {"RegisterPullTimeUpdateExclusion", register_pull_time_update_exclusion},
+      {"DeregisterPullTimeUpdateExclusion", deregister_pull_time_update_exclusion},
+      {"ListPullTimeUpdateExclusions", list_pull_time_update_exclusions},
   }};
   for (const auto& [op_name, op] : k_table)
     if (op_name == name) return op;
@@ -142,7 +147,7 @@ Json repository_json(const Store& store, const Repository& repo) {
       {"encryptionConfiguration", {{"encryptionType", "AES256"}}}};
 }
 
-Json image_detail_json(const Repository& repo, const Image& image) {
+Json image_detail_json(const Repository& repo, const Image& image, Millis now) {
   Json detail = {{"registryId", repo.registry_id},
                  {"repositoryName", repo.name},
                  {"imageDigest", image.digest}};
@@ -155,9 +160,10 @@ Json image_detail_json(const Repository& repo, const Image& image) {
     detail["artifactMediaType"] = *image.artifact_media_type;
   if (image.last_pull) detail["lastRecordedPullTime"] = epoch_seconds(*image.last_pull);
   if (!image.subject.empty()) detail["subjectManifestDigest"] = image.subject;
-  detail["imageStatus"] = image.archived ? "ARCHIVED" : "ACTIVE";
+  detail["imageStatus"] = status_name(status_at(image, now));
   if (image.last_archived) detail["lastArchivedAt"] = epoch_seconds(*image.last_archived);
-  if (image.last_activated) detail["lastActivatedAt"] = epoch_seconds(*image.last_activated);
+  if (auto activated = last_activated_at(image, now))
+    detail["lastActivatedAt"] = epoch_seconds(*activated);
   return detail;
 }
 
@@ -209,7 +215,7 @@ void append_key(std::string& out, const char* key) {
 
 }  // namespace
 
-void append_image_detail(std::string& out, const Repository& repo, const Image& image) {
+void append_image_detail(std::string& out, const Repository& repo, const Image& image, Millis now) {
   out += "{\"registryId\":";
   append_json_string(out, repo.registry_id);
   append_key(out, "repositoryName");
@@ -246,16 +252,39 @@ void append_image_detail(std::string& out, const Repository& repo, const Image& 
     append_json_string(out, image.subject);
   }
   append_key(out, "imageStatus");
-  out += image.archived ? "\"ARCHIVED\"" : "\"ACTIVE\"";
+  out.push_back('"');
+  out += status_name(status_at(image, now));
+  out.push_back('"');
   if (image.last_archived) {
     append_key(out, "lastArchivedAt");
     append_number(out, epoch_seconds(*image.last_archived));
   }
-  if (image.last_activated) {
+  if (auto activated = last_activated_at(image, now)) {
     append_key(out, "lastActivatedAt");
-    append_number(out, epoch_seconds(*image.last_activated));
+    append_number(out, epoch_seconds(*activated));
   }
   out.push_back('}');
+}
+
+const Image* resolve_image(const Repository& repo, const std::string& digest,
+                           const std::string& tag) {
+  std::string wanted = digest;
+  if (!tag.empty()) {
+    auto it = repo.tag_to_digest.find(tag);
+    if (it == repo.tag_to_digest.end() || (!digest.empty() && it->second != digest)) return nullptr;
+    wanted = it->second;
+  }
+  auto it = repo.images.find(wanted);
+  return it == repo.images.end() ? nullptr : &it->second;
+}
+
+Image* resolve_image(Repository& repo, const std::string& digest, const std::string& tag) {
+  return const_cast<Image*>(resolve_image(std::as_const(repo), digest, tag));
+}
+
+std::string image_id_text(const std::string& digest, const std::string& tag) {
+  return "{imageDigest:'" + (digest.empty() ? std::string("null") : digest) + "', imageTag:'" +
+         (tag.empty() ? std::string("null") : tag) + "'}";
 }
 
 void append_image_failure(Json& failures, const Json& id, const char* code,

@@ -1,4 +1,5 @@
-// ListImages, DescribeImages, BatchGetImage: paginated reads under the shared lock.
+// ListImages, DescribeImages: paginated reads under the shared lock. BatchGetImage: a pull, which
+// records lastRecordedPullTime (so it takes the write lock).
 #include <mutex>
 #include <set>
 
@@ -12,10 +13,12 @@ namespace {
 
 enum class TagStatus { any, tagged, untagged };
 
+// imageStatus defaults to ACTIVE: "If not specified, only images with ACTIVE status are returned"
+// (ECR API reference, ListImagesFilter and DescribeImagesFilter).
 struct Filter {
   TagStatus tags = TagStatus::any;
-  std::string image_status = "ANY";  // newer model: ACTIVE | ARCHIVED | ACTIVATING | ANY
-  std::string key;                   // binds a nextToken to its filter
+  std::string image_status = "ACTIVE";  // ACTIVE | ARCHIVED | ACTIVATING | ANY
+  std::string key = "ANY/ACTIVE";       // binds a nextToken to its filter
 };
 
 Filter parse_filter(const Json& body) {
@@ -30,7 +33,7 @@ Filter parse_filter(const Json& body) {
   else if (tag_status != "ANY")
     throw_invalid_parameter("filter.tagStatus",
                             "Member must satisfy enum value set: [TAGGED, UNTAGGED, ANY]");
-  filter.image_status = opt_string(*object, "imageStatus", "ANY");
+  filter.image_status = opt_string(*object, "imageStatus", "ACTIVE");
   if (filter.image_status != "ANY" && filter.image_status != "ACTIVE" &&
       filter.image_status != "ARCHIVED" && filter.image_status != "ACTIVATING") {
     throw_invalid_parameter(
@@ -41,30 +44,10 @@ Filter parse_filter(const Json& body) {
   return filter;
 }
 
-bool matches(const Filter& filter, const Image& image) {
+bool matches(const Filter& filter, const Image& image, Millis now) {
   if (filter.tags == TagStatus::tagged && image.tags.empty()) return false;
   if (filter.tags == TagStatus::untagged && !image.tags.empty()) return false;
-  if (filter.image_status == "ACTIVE" && image.archived) return false;
-  if ((filter.image_status == "ARCHIVED" || filter.image_status == "ACTIVATING") && !image.archived)
-    return false;
-  return true;
-}
-
-std::string id_text(const std::string& digest, const std::string& tag) {
-  return "{imageDigest:'" + (digest.empty() ? std::string("null") : digest) + "', imageTag:'" +
-         (tag.empty() ? std::string("null") : tag) + "'}";
-}
-
-// Resolves an ImageIdentifier; nullptr when it names nothing (or tag and digest disagree).
-const Image* resolve(const Repository& repo, const std::string& digest, const std::string& tag) {
-  std::string wanted = digest;
-  if (!tag.empty()) {
-    auto it = repo.tag_to_digest.find(tag);
-    if (it == repo.tag_to_digest.end() || (!digest.empty() && it->second != digest)) return nullptr;
-    wanted = it->second;
-  }
-  auto it = repo.images.find(wanted);
-  return it == repo.images.end() ? nullptr : &it->second;
+  return filter.image_status == "ANY" || filter.image_status == status_name(status_at(image, now));
 }
 
 }  // namespace
@@ -84,7 +67,7 @@ OpResult list_images(Context& ctx, const Json& body) {
   int count = 0;
   for (; it != repo.images.end(); ++it, row = 0) {
     const Image& image = it->second;
-    if (!matches(filter, image)) continue;
+    if (!matches(filter, image, ctx.now)) continue;
     std::size_t rows = image.tags.empty() ? 1 : image.tags.size();
     for (; row < rows; ++row) {
       if (count == limit) {
@@ -119,20 +102,23 @@ OpResult describe_images(Context& ctx, const Json& body) {
     if (image_ids->empty() || image_ids->size() > 100) {
       throw_invalid_parameter("imageIds", "Member must have length less than or equal to 100");
     }
+    // Named images are described whatever their status: archived images "can still be described
+    // using the describe-images command" (ECR user guide, "Archiving an image").
     std::set<std::string> seen;
     for (const auto& id : *image_ids) {
       if (!id.is_object())
         throw ApiError(400, "SerializationException", "Unexpected value for 'imageIds'");
       std::string digest = opt_string(id, "imageDigest");
       std::string tag = opt_string(id, "imageTag");
-      const Image* image = resolve(repo, digest, tag);
+      const Image* image = resolve_image(repo, digest, tag);
       if (image == nullptr) {
         throw ApiError(400, "ImageNotFoundException",
-                       "The image with imageId " + id_text(digest, tag) +
+                       "The image with imageId " + image_id_text(digest, tag) +
                            " does not exist within the repository with name '" + name +
                            "' in the registry with id '" + repo.registry_id + "'");
       }
-      if (seen.insert(image->digest).second) details.push_back(image_detail_json(repo, *image));
+      if (seen.insert(image->digest).second)
+        details.push_back(image_detail_json(repo, *image, ctx.now));
     }
     return Json{{"imageDetails", std::move(details)}};
   }
@@ -143,10 +129,10 @@ OpResult describe_images(Context& ctx, const Json& body) {
   out.reserve(static_cast<std::size_t>(limit) * 400);
   int count = 0;
   for (; it != repo.images.end(); ++it) {
-    if (!matches(filter, it->second)) continue;
+    if (!matches(filter, it->second, ctx.now)) continue;
     if (count == limit) break;
     if (count > 0) out.push_back(',');
-    append_image_detail(out, repo, it->second);
+    append_image_detail(out, repo, it->second, ctx.now);
     ++count;
   }
   out.push_back(']');
@@ -158,6 +144,14 @@ OpResult describe_images(Context& ctx, const Json& body) {
   return OpResult::serialised(std::move(out));
 }
 
+// A pull: every image returned gets lastRecordedPullTime = now, unless the caller is on the
+// pull-time update exclusion list ("When a role in the exclusion list pulls an image, the pull
+// time remains unchanged", ECR user guide, "Pull-time update exclusions"). ECR refreshes the time
+// "at least once every 24 hours" (ImageDetail); the emulator records every pull exactly.
+// Archived images, and those still being restored (ACTIVATING), "cannot be pulled" (user guide,
+// "Archiving an image" / "Restoring an image"): they are per-item failures, by default
+// ImageNotFound (the guide's "fail with a 404 error"); AWS does not say which failureCode, so the
+// code is a setting (Store::archived_pull_failure, e.g. the newer ImageInaccessible).
 OpResult batch_get_image(Context& ctx, const Json& body) {
   std::string name = repository_name_param(body);
   const Json* image_ids = opt_array(body, "imageIds");
@@ -165,8 +159,9 @@ OpResult batch_get_image(Context& ctx, const Json& body) {
   if (image_ids->empty() || image_ids->size() > 100) {
     throw_invalid_parameter("imageIds", "Member must have length less than or equal to 100");
   }
-  std::shared_lock lock(ctx.store.mutex);
-  const Repository& repo = find_repository(ctx.store, name);
+  std::unique_lock lock(ctx.store.mutex);
+  Repository& repo = find_repository(ctx.store, name);
+  const bool record = !pull_time_excluded(ctx.store, ctx.caller);
   Json images = Json::array();
   Json failures = Json::array();
   for (const auto& id : *image_ids) {
@@ -174,14 +169,23 @@ OpResult batch_get_image(Context& ctx, const Json& body) {
     if (!param) continue;
     const std::string& digest = param->digest;
     const std::string& tag = param->tag;
-    auto fail = [&](const char* code, const std::string& reason) {
-      append_image_failure(failures, id, code, reason);
+    auto fail = [&](const std::string& code, const std::string& reason) {
+      append_image_failure(failures, id, code.c_str(), reason);
     };
-    const Image* image = resolve(repo, digest, tag);
+    Image* image = resolve_image(repo, digest, tag);
     if (image == nullptr) {
       fail("ImageNotFound", "Requested image not found");
       continue;
     }
+    const ImageStatus status = status_at(*image, ctx.now);
+    if (status != ImageStatus::active) {
+      fail(ctx.store.archived_pull_failure,
+           status == ImageStatus::archived
+               ? "Requested image is archived and cannot be pulled; restore it first"
+               : "Requested image is being restored (ACTIVATING) and cannot be pulled yet");
+      continue;
+    }
+    if (record) image->last_pull = ctx.now;
     Json image_id = {{"imageDigest", image->digest}};
     if (!tag.empty()) image_id["imageTag"] = tag;
     Json entry = {

@@ -111,7 +111,14 @@ OpResult put_image(Context& ctx, const Json& body) {
   Repository& repo = find_repository(ctx.store, name);
   auto existing = repo.images.find(digest);
   auto tagged = tag.empty() ? repo.tag_to_digest.end() : repo.tag_to_digest.find(tag);
-  if (existing != repo.images.end() &&
+  // "When you push an image that is currently archived, that image will be immediately restored
+  // and removed from archive" (ECR user guide, "Restoring an image"); so is one being restored.
+  bool restores = false;
+  if (existing != repo.images.end()) {
+    settle_status(existing->second, ctx.now);
+    restores = existing->second.status != ImageStatus::active;
+  }
+  if (existing != repo.images.end() && !restores &&
       (tag.empty() || (tagged != repo.tag_to_digest.end() && tagged->second == digest))) {
     throw ApiError(400, "ImageAlreadyExistsException",
                    "Image with digest '" + digest + "'" +
@@ -132,7 +139,12 @@ OpResult put_image(Context& ctx, const Json& body) {
     }
   }
   if (existing != repo.images.end()) {
-    attach_tag(repo, digest, tag);  // same manifest, new tag: a retag keeps the push time
+    if (restores) {
+      existing->second.status = ImageStatus::active;
+      existing->second.last_activated = ctx.now;
+    }
+    // Same manifest, new tag: a retag keeps the push time.
+    if (!tag.empty()) attach_tag(repo, digest, tag);
   } else {
     Image image;
     image.digest = digest;

@@ -64,6 +64,17 @@ std::optional<Millis> timestamp(od::value value, const std::string& where, std::
   }
 }
 
+// A seeded ACTIVATING image is a restore in progress that never completes on its own (no seed
+// member says when it would); UpdateImageStorageClass restores take --restore-delay-ms.
+ImageStatus image_status(od::value value, const std::string& where, std::string_view key) {
+  const std::string status = text(value, where, key);
+  if (status == "ACTIVE") return ImageStatus::active;
+  if (status == "ARCHIVED") return ImageStatus::archived;
+  if (status == "ACTIVATING") return ImageStatus::activating;
+  throw SeedError{at(where, key) + ": '" + status +
+                  "' is not an image status; use ACTIVE, ARCHIVED or ACTIVATING"};
+}
+
 Image parse_image(od::object object, const std::string& where, Millis now) {
   Image image;
   image.pushed_at = now;
@@ -89,7 +100,7 @@ Image parse_image(od::object object, const std::string& where, Millis now) {
         throw SeedError{at(where, key) + ": must be a number"};
       image.size = static_cast<std::int64_t>(double(value.get_double()));
     } else if (key == "imageStatus")
-      image.archived = text(value, where, key) == "ARCHIVED";
+      image.status = image_status(value, where, key);
     else if (key == "imageManifestMediaType")
       media_type = text(value, where, key);
     else if (key == "artifactMediaType")
@@ -112,6 +123,7 @@ Image parse_image(od::object object, const std::string& where, Millis now) {
     throw SeedError{where + ".imageDigest: required (or give imageManifest)"};
   image.manifest_media_type = intern(media_type);
   image.artifact_media_type = intern(artifact_type);
+  if (image.status == ImageStatus::activating) image.activates_at = k_never;
   return image;
 }
 
@@ -226,13 +238,13 @@ std::optional<std::string> load_snapshot_file(const std::string& path, Store& st
   return std::nullopt;
 }
 
-std::string dump_snapshot(const Store& store) {
+std::string dump_snapshot(const Store& store, Millis now) {
   std::shared_lock lock(store.mutex);
   Json repos = Json::array();
   for (const auto& [name, repo] : store.repositories) {
     Json details = Json::array();
     for (const auto& [digest, image] : repo.images) {
-      Json detail = image_detail_json(repo, image);
+      Json detail = image_detail_json(repo, image, now);
       if (!image.manifest.empty()) detail["imageManifest"] = image.manifest;
       details.push_back(std::move(detail));
     }

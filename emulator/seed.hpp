@@ -26,7 +26,8 @@ std::optional<std::string> load_snapshot(std::string_view json, Store& store, Se
                                          Millis now);
 std::optional<std::string> load_snapshot_file(const std::string& path, Store& store, Millis now);
 
-// The current state in the same format (with manifests and lifecycle policies).
-std::string dump_snapshot(const Store& store);
+// The current state in the same format (with manifests and lifecycle policies), as of `now`
+// (imageStatus: a restore whose time has come shows ACTIVE).
+std::string dump_snapshot(const Store& store, Millis now);
 
 }  // namespace ecr_emulator

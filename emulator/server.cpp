@@ -86,8 +86,8 @@ Reply handle_ecr(Emulator& emu, const httplib::Request& req, std::string& op_nam
   Millis now = wall_clock_millis();
   std::string target = req.get_header_value("X-Amz-Target");
   op_name = target.starts_with(k_target_prefix) ? target.substr(k_target_prefix.size()) : target;
+  HttpRequestView view = view_of(req);
   if (emu.config.verify_signature) {
-    HttpRequestView view = view_of(req);
     if (auto error = verify_sigv4(view, emu.config.credentials, now)) {
       op_name = "(unauthenticated)";
       emu.counters.add(op_name, Counters::calls);
@@ -114,7 +114,8 @@ Reply handle_ecr(Emulator& emu, const httplib::Request& req, std::string& op_nam
     return error_reply(400, "SerializationException",
                        "Start of structure or map found where not expected.");
   }
-  Context ctx{emu.store, now};
+  Context ctx{emu.store, now, {}};
+  if (auto caller = request_principal(view, emu.config.credentials)) ctx.caller = caller->iam_arn;
   try {
     return Reply{200, op(ctx, body).body()};
   } catch (const ApiError& e) {

@@ -105,11 +105,13 @@ std::optional<ApiError> verify_sigv4(const HttpRequestView& request, const Crede
   }
   std::string secret_key = credentials.secret_key;
   if (scope[0] != credentials.access_key) {
-    // A temporary key from AssumeRole (sts.hpp) is valid only with its own session token.
-    const auto temporary = temporary_secret(credentials, scope[0]);
+    // A temporary key from AssumeRole (sts.hpp) is valid only with its own session token. ECR
+    // accepts the keys of its own account; STS, global on AWS, those of any account.
+    Credentials issuer = credentials;
+    if (service == "sts" && scope[0].size() == 20) issuer.account_id = scope[0].substr(4, 12);
+    const auto temporary = temporary_secret(issuer, scope[0]);
     const auto token = request.header("x-amz-security-token");
-    if (!temporary || !token ||
-        !constant_time_equal(*token, temporary_session_token(credentials, scope[0]))) {
+    if (!temporary || !token || !session_identity(issuer, scope[0], *token)) {
       return ApiError(400, "UnrecognizedClientException",
                       "The security token included in the request is invalid.");
     }

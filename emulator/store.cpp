@@ -94,4 +94,33 @@ std::int64_t image_size(const Repository& repo, const Image& image) {
   return largest;
 }
 
+ImageStatus status_at(const Image& image, Millis now) {
+  if (image.status == ImageStatus::activating && now >= image.activates_at)
+    return ImageStatus::active;
+  return image.status;
+}
+
+std::optional<Millis> last_activated_at(const Image& image, Millis now) {
+  if (image.status == ImageStatus::activating && now >= image.activates_at)
+    return image.activates_at;
+  return image.last_activated;
+}
+
+void settle_status(Image& image, Millis now) {
+  if (image.status != ImageStatus::activating || now < image.activates_at) return;
+  image.last_activated = image.activates_at;
+  image.status = ImageStatus::active;
+}
+
+const char* status_name(ImageStatus status) {
+  switch (status) {
+    case ImageStatus::archived:
+      return "ARCHIVED";
+    case ImageStatus::activating:
+      return "ACTIVATING";
+    default:
+      return "ACTIVE";
+  }
+}
+
 }  // namespace ecr_emulator

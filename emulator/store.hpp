@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <shared_mutex>
@@ -22,6 +23,10 @@ namespace ecr_emulator {
 
 using Millis = std::int64_t;  // epoch milliseconds
 
+// ECR's imageStatus. An image restored from the archive is ACTIVATING until `activates_at`
+// (Image), then ACTIVE: the transition is read off the clock (status_at), not stored.
+enum class ImageStatus { active, archived, activating };
+
 struct Image {
   std::string digest;
   std::vector<std::string> tags;  // in the order they were attached
@@ -29,8 +34,9 @@ struct Image {
   std::int64_t size = 0;
   std::optional<Millis> last_pull;
   std::optional<Millis> last_archived;
-  std::optional<Millis> last_activated;
-  bool archived = false;
+  std::optional<Millis> last_activated;  // of a completed restore (see last_activated_at)
+  ImageStatus status = ImageStatus::active;
+  Millis activates_at = 0;  // ACTIVATING: when the restore completes (k_never for seeded ones)
   const std::string* manifest_media_type = nullptr;  // interned (see intern()); may be null
   const std::string* artifact_media_type = nullptr;
   std::string manifest;  // exact bytes; empty = seeded without one (a synthetic one is served)
@@ -51,11 +57,19 @@ struct Repository {
   std::unordered_map<std::string, int> parent_refs;
 };
 
+inline constexpr Millis k_never = std::numeric_limits<Millis>::max();
+
 struct Store {
   mutable std::shared_mutex mutex;
   std::string account_id = "123456789012";
   std::string region = "us-east-1";
   std::map<std::string, Repository> repositories;  // by name
+  // RegisterPullTimeUpdateExclusion: principal ARN (as registered) -> createdAt.
+  std::map<std::string, Millis> pull_time_exclusions;
+  // Settings (--restore-delay-ms, POST /_emulator/settings): how long a restore stays ACTIVATING,
+  // and the failure code BatchGetImage gives for an archived or activating image.
+  Millis restore_delay_ms = 0;
+  std::string archived_pull_failure = "ImageNotFound";
 };
 
 // Stable pointer to one shared copy of a (media type) string; keeps 1,000,000 images small.
@@ -76,5 +90,13 @@ void release_refs(Repository& repo, const std::vector<std::string>& children);
 
 // Timestamps and sizes as the API shows them.
 std::int64_t image_size(const Repository& repo, const Image& image);
+// The status at `now`: an ACTIVATING image whose restore time has come is ACTIVE.
+ImageStatus status_at(const Image& image, Millis now);
+// lastActivatedAt at `now`: the completed restore's time, else the one recorded before.
+std::optional<Millis> last_activated_at(const Image& image, Millis now);
+const char* status_name(ImageStatus status);  // "ACTIVE", "ARCHIVED", "ACTIVATING"
+// Stores what status_at() reads off the clock: a completed restore becomes ACTIVE with its
+// lastActivatedAt. Call before changing an image's status.
+void settle_status(Image& image, Millis now);
 
 }  // namespace ecr_emulator

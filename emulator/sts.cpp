@@ -3,6 +3,7 @@
 // GetCallerIdentity.
 #include "sts.hpp"
 
+#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <map>
@@ -134,20 +135,40 @@ std::string signing_key(const HttpRequestView& request) {
   return auth->substr(start, auth->find('/', start) - start);
 }
 
-// GetCallerIdentity: the account of the signing key (the emulator's own, or the role account a
-// temporary key was issued for). Every identity may call it, as on AWS.
+// "AROA" + 17 characters derived from the role ARN: a stable RoleId, like IAM's unique ids.
+std::string role_id(const std::string& role_arn) {
+  std::string id = sha256_hex(role_arn).substr(0, 17);
+  for (auto& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return "AROA" + id;
+}
+
+// "arn:PARTITION:..." -> PARTITION ("aws" when malformed).
+std::string partition_of(const std::string& arn) {
+  const auto end = arn.find(':', 4);
+  return arn.starts_with("arn:") && end != std::string::npos ? arn.substr(4, end - 4) : "aws";
+}
+
+constexpr std::string_view k_token_prefix = "emulator-session/";
+
+std::string token_mac(const Credentials& credentials, const std::string& access_key,
+                      const std::string& payload) {
+  return derived(credentials, "token", access_key + "\n" + payload);
+}
+
+// GetCallerIdentity: the signing key's principal (request_principal). Every identity may call it,
+// as on AWS.
 StsReply caller_identity(const HttpRequestView& request, const Credentials& credentials) {
-  const std::string key = signing_key(request);
-  const bool temporary = key != credentials.access_key && key.starts_with("ASIA");
-  const std::string account = temporary ? key.substr(4, 12) : credentials.account_id;
-  const std::string arn = temporary ? "arn:aws:sts::" + account + ":assumed-role/emulator/session"
-                                    : "arn:aws:iam::" + account + ":user/emulator";
+  Principal who =
+      request_principal(request, credentials)
+          .value_or(Principal{credentials.account_id,
+                              "arn:aws:iam::" + credentials.account_id + ":user/emulator", "",
+                              "AIDA" + credentials.account_id});
   const std::string body =
       std::string("<GetCallerIdentityResponse xmlns=\"") + k_xmlns +
-      "\"><GetCallerIdentityResult><Arn>" + xml_escape(arn) + "</Arn><UserId>" +
-      (temporary ? "AROA" + account + ":session" : "AIDA" + account) + "</UserId><Account>" +
-      account + "</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>" +
-      random_uuid() + "</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
+      "\"><GetCallerIdentityResult><Arn>" + xml_escape(who.arn) + "</Arn><UserId>" +
+      xml_escape(who.user_id) + "</UserId><Account>" + who.account +
+      "</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>" + random_uuid() +
+      "</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
   return {200, body, "GetCallerIdentity"};
 }
 
@@ -162,8 +183,48 @@ std::optional<std::string> temporary_secret(const Credentials& credentials,
   return derived(credentials, "secret", access_key).substr(0, 40);
 }
 
-std::string temporary_session_token(const Credentials& credentials, const std::string& access_key) {
-  return "emulator-session/" + derived(credentials, "token", access_key);
+std::string temporary_session_token(const Credentials& credentials, const std::string& access_key,
+                                    const SessionIdentity& identity) {
+  const std::string payload = identity.role_arn + "\n" + identity.session_name;
+  return std::string(k_token_prefix) + base64_encode(payload) + "." +
+         token_mac(credentials, access_key, payload);
+}
+
+std::optional<SessionIdentity> session_identity(const Credentials& credentials,
+                                                const std::string& access_key,
+                                                const std::string& token) {
+  if (!token.starts_with(k_token_prefix)) return std::nullopt;
+  const std::string rest = token.substr(k_token_prefix.size());
+  const auto dot = rest.find('.');
+  if (dot == std::string::npos) return std::nullopt;
+  const auto payload = base64_decode(rest.substr(0, dot));
+  if (!payload ||
+      !constant_time_equal(rest.substr(dot + 1), token_mac(credentials, access_key, *payload))) {
+    return std::nullopt;
+  }
+  const auto newline = payload->find('\n');
+  if (newline == std::string::npos) return std::nullopt;
+  return SessionIdentity{payload->substr(0, newline), payload->substr(newline + 1)};
+}
+
+std::optional<Principal> request_principal(const HttpRequestView& request,
+                                           const Credentials& credentials) {
+  const std::string key = signing_key(request);
+  if (key == credentials.access_key) {
+    const std::string arn = "arn:aws:iam::" + credentials.account_id + ":user/emulator";
+    return Principal{credentials.account_id, arn, arn, "AIDA" + credentials.account_id};
+  }
+  if (key.size() != 20 || !key.starts_with("ASIA")) return std::nullopt;
+  Credentials issuer = credentials;
+  issuer.account_id = key.substr(4, 12);
+  const auto token = request.header("x-amz-security-token");
+  const auto identity = token ? session_identity(issuer, key, *token) : std::nullopt;
+  const auto role = identity ? parse_role_arn(identity->role_arn) : std::nullopt;
+  if (!role) return std::nullopt;
+  return Principal{role->first,
+                   "arn:" + partition_of(identity->role_arn) + ":sts::" + role->first +
+                       ":assumed-role/" + role->second + "/" + identity->session_name,
+                   identity->role_arn, role_id(identity->role_arn) + ":" + identity->session_name};
 }
 
 bool is_sts_request(const HttpRequestView& request) {
@@ -231,11 +292,12 @@ StsReply handle_sts(const HttpRequestView& request, const Credentials& credentia
       std::string("<AssumeRoleResponse xmlns=\"") + k_xmlns +
       "\"><AssumeRoleResult><Credentials><AccessKeyId>" + key + "</AccessKeyId><SecretAccessKey>" +
       xml_escape(*temporary_secret(issuer, key)) + "</SecretAccessKey><SessionToken>" +
-      xml_escape(temporary_session_token(issuer, key)) + "</SessionToken><Expiration>" +
-      iso8601(now + duration * 1000) +
-      "</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROA" + role->first + ":" +
-      xml_escape(session) + "</AssumedRoleId><Arn>arn:aws:sts::" + role->first + ":assumed-role/" +
-      xml_escape(role->second) + "/" + xml_escape(session) +
+      xml_escape(temporary_session_token(issuer, key, {role_arn, session})) +
+      "</SessionToken><Expiration>" + iso8601(now + duration * 1000) +
+      "</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>" + role_id(role_arn) + ":" +
+      xml_escape(session) + "</AssumedRoleId><Arn>arn:" + partition_of(role_arn) +
+      ":sts::" + role->first + ":assumed-role/" + xml_escape(role->second) + "/" +
+      xml_escape(session) +
       "</Arn></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>" + random_uuid() +
       "</RequestId></ResponseMetadata></AssumeRoleResponse>";
   return {200, body, action};

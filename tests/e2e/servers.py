@@ -18,6 +18,11 @@ API (everything else in this file is private):
     boto3_client(endpoint, **kw)              boto3 ECR client for the endpoint with the test keys
     aws_cli(endpoint, *args, secret=None) -> CompletedProcess   run /usr/bin/aws (CLI v2) with
                                               --endpoint-url; fails the caller clearly if missing
+    aws_cli_current(endpoint, *args, env=None, testcase=None) -> CompletedProcess   run the `aws`
+                                              on PATH (the pip-installed CLI v1, whose model has
+                                              the newest ECR operations, e.g. update-image-storage-
+                                              class; Debian's /usr/bin/aws 2.9.19 lacks them); fails
+                                              the caller clearly when that `aws` does not know them
 """
 import json
 import os
@@ -179,3 +184,31 @@ def aws_cli(endpoint, *args, secret=None, testcase=None, check=False):
     cmd = [AWS_CLI_V2, "--endpoint-url", endpoint, "--output", "json", *args]
     return subprocess.run(cmd, env=aws_env(secret=secret), capture_output=True, text=True, timeout=120,
                           check=check)
+
+
+_current_cli = {}
+
+
+def _current_aws(testcase):
+    """The `aws` on PATH, once checked to know `ecr update-image-storage-class`."""
+    if "path" not in _current_cli:
+        path = shutil.which("aws")
+        problem = None
+        if path is None:
+            problem = "no `aws` on PATH; pip install awscli (the CLI v1 with the current ECR model)"
+        else:
+            probe = subprocess.run([path, "ecr", "update-image-storage-class"], env=aws_env(),
+                                   capture_output=True, text=True, timeout=120)
+            if "--target-storage-class" not in probe.stderr:
+                problem = (f"{path} does not know `ecr update-image-storage-class` (too old a model; "
+                           f"Debian's /usr/bin/aws 2.9.19 is); put the pip-installed AWS CLI first on "
+                           f"PATH (pip install awscli): {probe.stderr.strip()[:300]}")
+        _current_cli["path"], _current_cli["problem"] = path, problem
+    if _current_cli["problem"]:
+        _fail(testcase, _current_cli["problem"])
+    return _current_cli["path"]
+
+
+def aws_cli_current(endpoint, *args, env=None, testcase=None):
+    cmd = [_current_aws(testcase), "--endpoint-url", endpoint, "--region", REGION, "--output", "json", *args]
+    return subprocess.run(cmd, env=env or aws_env(), capture_output=True, text=True, timeout=120)

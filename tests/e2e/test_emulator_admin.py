@@ -42,7 +42,9 @@ class TestSeedAndAdmin(unittest.TestCase):
         self.ecr = servers.boto3_client(self.server.endpoint)
 
     def details(self):
-        return {d["imageDigest"]: d for d in self.ecr.describe_images(repositoryName="team/app")["imageDetails"]}
+        # imageStatus ANY: without it DescribeImages lists ACTIVE images only, and D2 is archived.
+        return {d["imageDigest"]: d for d in
+                self.ecr.describe_images(repositoryName="team/app", filter={"imageStatus": "ANY"})["imageDetails"]}
 
     def test_seeded_history_is_served(self):
         d = self.details()
