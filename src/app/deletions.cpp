@@ -206,7 +206,8 @@ class RepositoryWorker {
           std::find_if(outcome->failures.begin(), outcome->failures.end(),
                        [&](const DeleteFailure& f) { return failure_matches(f, item->id); });
       if (failure != outcome->failures.end()) {
-        // ImageNotFound: someone (or our own retried call) removed it already (ecr-api.md §2.7).
+        // ImageNotFound: someone (or our own retried call) removed it already
+        // (docs/research/ecr-api.md §2.7).
         const auto result =
             failure->code == "ImageNotFound" ? ItemResult::gone : ItemResult::failed;
         settle(*item, result, failure->code, failure->reason);

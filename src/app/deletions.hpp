@@ -61,7 +61,8 @@ struct ApplyProgress {
 };
 
 struct ApplyOptions {
-  int concurrency = 4;  // repositories worked on at once (ecr-api.md §3.2: at most ~4 per region)
+  int concurrency =
+      4;  // repositories worked on at once (docs/research/ecr-api.md §3.2: at most ~4 per region)
   std::size_t batch_size = 100;
   bool recheck = true;  // describe each batch again right before deleting it (safety rule 3)
   // Called after each batch, from worker threads, one call at a time.

@@ -6,7 +6,7 @@
 // Semantics follow ECR's BatchDeleteImage: a --tag removes that tag, and the image goes only when
 // its last tag goes; a --digest removes the image with all its tags. --untagged never selects the
 // child of an image index that stays, nor a referrer (signature, SBOM) whose subject stays
-// (DESIGN.md safety rule 2): per-platform manifests of multi-arch images are untagged too.
+// (ARCHITECTURE.md safety rule 2): per-platform manifests of multi-arch images are untagged too.
 #pragma once
 
 #include <optional>

@@ -42,6 +42,7 @@ void run_apply(const RunTarget& target, const std::vector<OpenedRegistry>& regis
   apply.plan.plan.price_per_gb_month = settings.price_per_gb_month;
   apply.plan.concurrency = settings.concurrency;
   apply.session.journal = settings.journal;
+  apply.session.env = request.env;
   apply.session.concurrency = settings.concurrency;
   apply.consent.yes = request.yes;  // and no one to ask: without --yes, the plan only
   const RepositorySelection selection{target.repositories, target.exclude};
@@ -74,7 +75,7 @@ TargetResult run_target(const RunTarget& target, const PreparedRun& run, std::si
   source.endpoint_url = target.endpoint_url;
   source.registry_id = target.registry_id;
   source.timeouts = settings.timeouts;
-  auto opened = open_registries(source);
+  auto opened = request.open(source);
   if (!opened.ok()) {
     result.failed = true;
     result.error = opened.error().message;

@@ -6,6 +6,7 @@
 // protections of every apply target are loaded before anything is contacted (prepare_run).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,9 +29,13 @@ struct PreparedRun {
 // keep_files x: ...").
 Result<PreparedRun> prepare_run(RunConfig config);
 
+using RegistryOpener = std::function<Result<std::vector<OpenedRegistry>>(const RegistrySource&)>;
+
 struct RunRequest {
-  bool yes = false;     // delete and write; without it: plans and previews only
-  EpochMillis now = 0;  // apply targets are evaluated as of this time
+  bool yes = false;                       // delete and write; without it: plans and previews only
+  EpochMillis now = 0;                    // apply targets are evaluated as of this time
+  RegistryOpener open = open_registries;  // each target's registries (tests open fakes)
+  GetEnv env = process_env();             // where the state directory is (journal, locks)
 };
 
 // What one target did, for the summary.

@@ -1,7 +1,7 @@
 // The scan use case: a Registry -> Inventory. Lists the repositories (filtered by --repository-name
 // globs), then every image of each. A repository whose listing fails is skipped whole and reported
-// in Inventory::skipped with the reason, never planned on partial data (DESIGN.md safety rule 1);
-// only a failure to list the repositories at all fails the scan.
+// in Inventory::skipped with the reason, never planned on partial data (ARCHITECTURE.md safety rule
+// 1); only a failure to list the repositories at all fails the scan.
 //
 // A snapshot already holds its whole Inventory in memory (Registry::loaded_inventory()); scanning
 // one shares it instead of copying a million images through list_images() (the copy would double

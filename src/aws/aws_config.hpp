@@ -1,5 +1,6 @@
 // The shared AWS files (~/.aws/config and ~/.aws/credentials, or AWS_CONFIG_FILE /
-// AWS_SHARED_CREDENTIALS_FILE) read the way botocore reads them (ecr-api.md §7.2): INI sections,
+// AWS_SHARED_CREDENTIALS_FILE) read the way botocore reads them (docs/research/ecr-api.md §7.2):
+// INI sections,
 // '#'/';' comment lines, no inline comments, and indented "sub = value" lines under an empty
 // "key =" stored as "key.sub" (e.g. [services x] ecr = / endpoint_url = ... -> "ecr.endpoint_url").
 // A missing file is an empty file; an unreadable one too (the chain then reports what it tried).

@@ -1,7 +1,7 @@
 // Turning an AWS error answer into a regsweep Error: the service's error name (JSON __type or
 // x-amzn-ErrorType, query-protocol <Code>) and HTTP status decide the code; the name goes to
 // Error::service_code so callers can tell e.g. RepositoryNotFoundException from
-// ImageNotFoundException. Classification (ecr-api.md §1.3, §6.2, §6.3):
+// ImageNotFoundException. Classification (docs/research/ecr-api.md §1.3, §6.2, §6.3):
 //   throttled    ThrottlingException & the SDK's throttling names, LimitExceededException, HTTP 429
 //   transient    RequestTimeout(Exception), PriorRequestNotComplete, HTTP 5xx
 //   unauthorized expired/invalid token or signature, unknown key, HTTP 401

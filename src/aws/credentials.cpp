@@ -1,4 +1,4 @@
-// The default credential chain (ecr-api.md §7.1, botocore's order):
+// The default credential chain (docs/research/ecr-api.md §7.1, botocore's order):
 //   1. environment keys (skipped when --profile is given explicitly)
 //   2. the profile's role_arn (source_profile | credential_source | web_identity_token_file)
 //   3. web identity from the environment (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN)

@@ -1,6 +1,6 @@
-// AWS credentials and the provider chain, resolved in the AWS CLI's order (ecr-api.md §7):
-// environment; --profile / AWS_PROFILE from the shared credentials and config files (incl. role_arn
-// with source_profile or credential_source, credential_process); web identity
+// AWS credentials and the provider chain, resolved in the AWS CLI's order (docs/research/ecr-api.md
+// §7): environment; --profile / AWS_PROFILE from the shared credentials and config files (incl.
+// role_arn with source_profile or credential_source, credential_process); web identity
 // (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN); container credentials (ECS, EKS Pod Identity);
 // IMDSv2. Providers cache and refresh credentials before they expire, so long runs keep working.
 #pragma once

@@ -1,4 +1,4 @@
-// Region and endpoint resolution the way the AWS CLI v2 does it (ecr-api.md §8).
+// Region and endpoint resolution the way the AWS CLI v2 does it (docs/research/ecr-api.md §8).
 //   region:   --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`.
 //   endpoint: --endpoint-url, AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the profile's
 //             [services x] <service>.endpoint_url, the profile's endpoint_url (the configured ones

@@ -1,12 +1,12 @@
 // AWS JSON 1.1 calls (the ECR API's protocol): POST / with X-Amz-Target, SigV4-signed, retried in
-// AWS "standard" mode with the deviations ecr-api.md §6.3 recommends. Errors are classified from
-// the response's __type and HTTP status: ThrottlingException -> throttled, 5xx -> transient,
-// RepositoryNotFoundException & co -> not_found, AccessDenied -> forbidden, signature/token
-// problems -> unauthorized, *AlreadyExists & RepositoryNotEmpty -> conflict, the rest of 4xx ->
-// invalid_input (the full table is in aws/aws_error.hpp).
+// AWS "standard" mode with the deviations docs/research/ecr-api.md §6.3 recommends. Errors are
+// classified from the response's __type and HTTP status: ThrottlingException -> throttled, 5xx ->
+// transient, RepositoryNotFoundException & co -> not_found, AccessDenied -> forbidden,
+// signature/token problems -> unauthorized, *AlreadyExists & RepositoryNotEmpty -> conflict, the
+// rest of 4xx -> invalid_input (the full table is in aws/aws_error.hpp).
 //
-// Retries (standard mode, ecr-api.md §6.2/§6.3): throttled and transient errors, HTTP 429
-// included, up to max_attempts in all; delay = random[0,1) x min(base x 2^(retry-1), max_delay)
+// Retries (standard mode, docs/research/ecr-api.md §6.2/§6.3): throttled and transient errors, HTTP
+// 429 included, up to max_attempts in all; delay = random[0,1) x min(base x 2^(retry-1), max_delay)
 // (full jitter); a retry quota per client (500 tokens, 5 per retry, 10 after a timeout, refunded
 // on success) so a struggling endpoint is not hammered; LimitExceededException (a hard quota in
 // ECR) is retried once only; ExpiredTokenException refreshes the credentials and retries once
@@ -33,8 +33,8 @@ struct AwsServiceEndpoint {
 };
 
 struct RetryOptions {
-  // ecr-api.md §6.3: more than the SDK's 3 for batch work. AWS_MAX_ATTEMPTS or the profile's
-  // max_attempts replace it (aws/session.hpp).
+  // docs/research/ecr-api.md §6.3: more than the SDK's 3 for batch work. AWS_MAX_ATTEMPTS or the
+  // profile's max_attempts replace it (aws/session.hpp).
   int max_attempts = 8;
   std::chrono::milliseconds base_delay{100};
   std::chrono::milliseconds max_delay{20'000};

@@ -1,4 +1,5 @@
-// Container (ECS, EKS Pod Identity) and EC2 instance metadata credentials (ecr-api.md §7.6, §7.7).
+// Container (ECS, EKS Pod Identity) and EC2 instance metadata credentials (docs/research/ecr-api.md
+// §7.6, §7.7).
 #include <fstream>
 #include <sstream>
 

@@ -1,6 +1,6 @@
-// credential_process (ecr-api.md §7.3): run without a shell, JSON on stdout, stderr passed through.
-// Run by run_process (util/subprocess.hpp): stdin from /dev/null, no time limit (the SDKs set
-// none), at most 1 MiB of output.
+// credential_process (docs/research/ecr-api.md §7.3): run without a shell, JSON on stdout, stderr
+// passed through. Run by run_process (util/subprocess.hpp): stdin from /dev/null, no time limit
+// (the SDKs set none), at most 1 MiB of output.
 #include <nlohmann/json.hpp>
 
 #include "aws/credential_sources.hpp"

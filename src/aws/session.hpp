@@ -9,14 +9,14 @@
 //   if (!session) return session.error();      // invalid_input -> exit 2, unauthorized -> exit 1
 //   auto ecr = make_ecr_json_client(*session); // AwsJsonClient for "DescribeImages" & co
 //
-// Resolution (ecr-api.md §7, §8): profile --profile > AWS_PROFILE > AWS_DEFAULT_PROFILE >
-// "default"; region --region > AWS_REGION > AWS_DEFAULT_REGION > profile (none: invalid_input);
-// endpoint --endpoint-url > AWS_ENDPOINT_URL_ECR > AWS_ENDPOINT_URL > profile services/endpoint_url
-// > https://api.ecr.<region>.amazonaws.com (China, FIPS variants); CA bundle --ca-bundle >
-// AWS_CA_BUNDLE > profile ca_bundle; attempts per call (standard retry mode) AWS_MAX_ATTEMPTS >
-// profile max_attempts > RetryOptions' default; credentials from the default chain, resolved here,
-// once (so a missing credential fails before any work starts) and refreshed later as they near
-// expiry.
+// Resolution (docs/research/ecr-api.md §7, §8): profile --profile > AWS_PROFILE >
+// AWS_DEFAULT_PROFILE > "default"; region --region > AWS_REGION > AWS_DEFAULT_REGION > profile
+// (none: invalid_input); endpoint --endpoint-url > AWS_ENDPOINT_URL_ECR > AWS_ENDPOINT_URL >
+// profile services/endpoint_url > https://api.ecr.<region>.amazonaws.com (China, FIPS variants); CA
+// bundle --ca-bundle > AWS_CA_BUNDLE > profile ca_bundle; attempts per call (standard retry mode)
+// AWS_MAX_ATTEMPTS > profile max_attempts > RetryOptions' default; credentials from the default
+// chain, resolved here, once (so a missing credential fails before any work starts) and refreshed
+// later as they near expiry.
 //
 // Time bounds: each attempt of a call connects within connect_timeout and then fails when nothing
 // arrives for read_timeout, so a server that accepts and never answers costs about read_timeout x

@@ -1,6 +1,7 @@
 // AWS Signature Version 4, computed by us rather than by curl (curl 7.88's built-in signer signs
-// header-removal lines and cannot take our own X-Amz-Date; ecr-api.md §5.4). Pure: the clock is a
-// parameter, so the official test-suite vectors and ecr-api.md §4.1 pin it byte for byte.
+// header-removal lines and cannot take our own X-Amz-Date; docs/research/ecr-api.md §5.4). Pure:
+// the clock is a parameter, so the official test-suite vectors and docs/research/ecr-api.md §4.1
+// pin it byte for byte.
 //
 // What is signed: every header of the request (names lower-cased, values trimmed with inner runs of
 // spaces collapsed, repeated names joined with ','), except the ones proxies and curl may change or

@@ -1,6 +1,6 @@
 // SigV4 against the official AWS test suite (aws-sig-v4-test-suite, credentials AKIDEXAMPLE,
-// 2015-08-30 12:36:00Z, us-east-1, service "service") and against ecr-api.md §4.1's signed
-// DescribeImages.
+// 2015-08-30 12:36:00Z, us-east-1, service "service") and against docs/research/ecr-api.md §4.1's
+// signed DescribeImages.
 #include "aws/sigv4.hpp"
 
 #include <gtest/gtest.h>
@@ -113,7 +113,8 @@ TEST(SigV4, UnsignedHeadersStayOut) {
   EXPECT_EQ(trace->signature, "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
 }
 
-// ecr-api.md §4.1: verified there with botocore's SigV4Auth and an independent implementation.
+// docs/research/ecr-api.md §4.1: verified there with botocore's SigV4Auth and an independent
+// implementation.
 TEST(SigV4, EcrDescribeImagesExample) {
   AwsCredentials creds;
   creds.access_key_id = "AKIAIOSFODNN7EXAMPLE";

@@ -1,8 +1,8 @@
-// STS calls (ecr-api.md §7.4): AssumeRole (SigV4-signed with the source credentials, service
-// "sts") and AssumeRoleWithWebIdentity (unsigned) for the credential chain, and GetCallerIdentity
-// (whose account a registry is), all in the query protocol with XML answers. The endpoint resolves
-// like any service's (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile, else the regional
-// https://sts.<region>.amazonaws.com), so tests point it at a local server.
+// STS calls (docs/research/ecr-api.md §7.4): AssumeRole (SigV4-signed with the source credentials,
+// service "sts") and AssumeRoleWithWebIdentity (unsigned) for the credential chain, and
+// GetCallerIdentity (whose account a registry is), all in the query protocol with XML answers. The
+// endpoint resolves like any service's (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile, else
+// the regional https://sts.<region>.amazonaws.com), so tests point it at a local server.
 #pragma once
 
 #include <memory>

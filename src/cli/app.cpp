@@ -3,8 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "app/save_snapshot.hpp"
 #include "cli/commands.hpp"
-#include "registry/snapshot/snapshot_registry.hpp"
 
 namespace regsweep::cli {
 namespace {
@@ -48,7 +48,7 @@ int run_main(int argc, char** argv) {
   if (!run) return k_exit_usage;
   // One command, then exit: a snapshot's inventory is left to the OS rather than freed image by
   // image (about a tenth of a million-image plan).
-  SnapshotRegistry::keep_inventories_until_exit();
+  keep_loaded_inventories_until_exit();
   // Errors are values everywhere; this is the last line for what a library throws where nobody
   // expected it (e.g. std::bad_alloc): a message and exit 1, never an abort with a core dump.
   try {

@@ -20,7 +20,8 @@ struct CommandEntry {
   void (*setup)(CLI::App& sub, RunFunction& run);
 };
 
-// Exit codes (DESIGN.md): 0 done; 1 an operation failed; 2 bad usage or input, nothing contacted.
+// Exit codes (ARCHITECTURE.md): 0 done; 1 an operation failed; 2 bad usage or input, nothing
+// contacted.
 constexpr int k_exit_ok = 0;
 constexpr int k_exit_failed = 1;
 constexpr int k_exit_usage = 2;

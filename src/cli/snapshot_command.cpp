@@ -7,12 +7,12 @@
 #include <iostream>
 #include <memory>
 
-#include "app/scan.hpp"
+#include "app/registry_sources.hpp"
+#include "app/save_snapshot.hpp"
+#include "cli/cli_events.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
-#include "cli/progress_line.hpp"
 #include "cli/source_options.hpp"
-#include "registry/snapshot/snapshot_writer.hpp"
 
 namespace regsweep::cli {
 namespace {
@@ -33,17 +33,11 @@ int run_snapshot(const SnapshotCommandOptions& options) {
                                                "and at most one --role-arn"));
   }
   Registry& registry = *opened->front().registry;
-  ProgressLine progress(options.quiet);
-  ScanOptions scan_options;
-  scan_options.repository_globs = options.repository_globs;
-  scan_options.on_progress = [&](std::size_t done, std::size_t total) {
-    progress.update("listing repositories " + std::to_string(done) + "/" + std::to_string(total));
-  };
-  auto inventory = scan_registry(registry, scan_options);
-  progress.finish();
+  CliEvents events("snapshot", options.quiet);
+  auto inventory =
+      save_registry_snapshot(registry, {options.repository_globs, options.output_path, 4}, events);
+  events.finish_progress();
   if (!inventory.ok()) return report_error("snapshot", inventory.error());
-  auto saved = save_snapshot(**inventory, options.output_path);
-  if (!saved.ok()) return report_error("snapshot", saved.error());
   for (const auto& skipped : (*inventory)->skipped) {
     std::cerr << "regsweep snapshot: " << skipped.name
               << ": skipped, listing failed: " << skipped.reason << '\n';

@@ -59,7 +59,7 @@ struct Repository {
 };
 
 // Everything a source listed. A repository whose listing failed is not here but in `skipped`, with
-// the reason: it is never evaluated on partial data (DESIGN.md safety rule 1).
+// the reason: it is never evaluated on partial data (ARCHITECTURE.md safety rule 1).
 struct SkippedRepository {
   std::string name;
   std::string reason;

@@ -151,7 +151,7 @@ constexpr std::size_t k_chunk_images = 8192;
 constexpr std::size_t k_window_chunks = 16;
 constexpr std::size_t k_reserve_per_image = 512;
 
-void render_repositories(JsonWriter& out, const PlanSection& section, bool& first_piece) {
+void render_repositories(JsonWriter& out, const PlanSection& section) {
   const Plan& plan = *section.plan;
   const Policy& policy = *section.policy;
   const auto& repos = plan.repositories;
@@ -190,10 +190,8 @@ void render_repositories(JsonWriter& out, const PlanSection& section, bool& firs
     });
     for (std::size_t k = 0; k < count; ++k) {
       out.newline();
-      // Drop the chunk's own "[\n"; chunks after the document's first are joined by a comma.
-      if (!first_piece) out.raw(",");
+      // The chunk's own "[\n" dropped; the writer puts the commas between pieces.
       out.raw(std::string_view(rendered[k]).substr(2));
-      first_piece = false;
     }
   }
 }
@@ -221,8 +219,7 @@ void render_plan_document(const PlanDocument& document, JsonWriter::Sink sink) {
   out.raw(document.policy_json ? *document.policy_json : "null");
   out.key("repositories");
   out.begin_array();
-  bool first_piece = true;
-  for (const auto& section : document.sections) render_repositories(out, section, first_piece);
+  for (const auto& section : document.sections) render_repositories(out, section);
   out.end_array();
   out.newline();
   out.key("skippedRepositories");

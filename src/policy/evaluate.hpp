@@ -1,4 +1,5 @@
-// Evaluate a policy over one repository's images exactly as ECR does (spec §3.2): every rule
+// Evaluate a policy over one repository's images exactly as ECR does ("spec": docs/research/
+// ecr-lifecycle-spec.md, §3.2): every rule
 // selects and marks over all images at once; then, in priority order, a rule acts on a marked image
 // only if no higher-priority rule of the same storage class selected it, and only if no live image
 // index references it. Pure: no clock, no I/O; `now` comes in as a value.

@@ -1,4 +1,5 @@
-// Lifecycle policy text -> Policy, rejecting everything ECR rejects (spec §1). Accepts the policy
+// Lifecycle policy text -> Policy, rejecting everything ECR rejects ("spec":
+// docs/research/ecr-lifecycle-spec.md, §1). Accepts the policy
 // document itself or the {"lifecyclePolicyText": "..."} wrapper that `aws ecr
 // get-lifecycle-policy` prints (then positions refer to the embedded text).
 //

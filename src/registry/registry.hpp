@@ -1,7 +1,7 @@
 // The one interface every registry backend implements: a snapshot file, ECR over its API, any OCI
 // registry. Backends return complete answers or an error: list_images() either returns every image
-// of the repository (all pages) or fails, so nobody evaluates a partial listing (DESIGN.md safety
-// rule 1). Backends never include policy/ or plan/.
+// of the repository (all pages) or fails, so nobody evaluates a partial listing (ARCHITECTURE.md
+// safety rule 1). Backends never include policy/ or plan/.
 #pragma once
 
 #include <map>
@@ -73,8 +73,8 @@ class Registry {
   // Images by digest, described afresh (used to re-check right before deleting).
   virtual Result<std::vector<ImageRecord>> describe_images(
       const std::string& repository, const std::vector<std::string>& digests) = 0;
-  // The manifest bodies of these images, by digest, for the journal (DESIGN.md safety rule 4).
-  // Digests the registry did not return are absent from the map. Backends that cannot read
+  // The manifest bodies of these images, by digest, for the journal (ARCHITECTURE.md safety rule
+  // 4). Digests the registry did not return are absent from the map. Backends that cannot read
   // manifests keep this default, which fails; callers journal the manifest as absent then.
   virtual Result<std::map<std::string, std::string>> get_manifests(
       const std::string& repository, const std::vector<std::string>& digests) {

@@ -1,9 +1,9 @@
 // Client-side rate limits for the ECR API. ECR publishes no TPS for DescribeImages,
-// BatchDeleteImage and the other control-plane calls but throttles them all (ecr-api.md §3.2), so
-// regsweep paces itself: one token bucket per operation, shared by every worker thread, with the
-// §3.2 starting points (about 5/s for describe/list/delete, 10/s for PutImage). Throttling that
-// still happens is retried by AwsJsonClient; the limiter keeps it rare. Time is injected so tests
-// run without sleeping.
+// BatchDeleteImage and the other control-plane calls but throttles them all
+// (docs/research/ecr-api.md §3.2), so regsweep paces itself: one token bucket per operation, shared
+// by every worker thread, with the §3.2 starting points (about 5/s for describe/list/delete, 10/s
+// for PutImage). Throttling that still happens is retried by AwsJsonClient; the limiter keeps it
+// rare. Time is injected so tests run without sleeping.
 #pragma once
 
 #include <chrono>
@@ -23,8 +23,8 @@ struct RateLimit {
   double burst = 10;      // bucket size: calls allowed at once after a quiet spell
 };
 
-// ecr-api.md §3: 5/s (burst 10) for the unpublished control-plane operations, scaled by
-// `control_plane_per_second`; BatchGetImage and PutImage get their published quotas' share.
+// docs/research/ecr-api.md §3: 5/s (burst 10) for the unpublished control-plane operations, scaled
+// by `control_plane_per_second`; BatchGetImage and PutImage get their published quotas' share.
 std::map<std::string, RateLimit, std::less<>> default_ecr_rate_limits(
     double control_plane_per_second = 5);
 

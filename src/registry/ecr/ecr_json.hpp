@@ -1,8 +1,9 @@
-// ECR's JSON shapes <-> our model (ecr-api.md §2). Reading is lenient the way AWS asks clients to
-// be: absent, null and empty are the same, unknown members and enum values are ignored, timestamps
-// are epoch-second numbers (also in E-notation, 1.688712875E9) or, for robustness, ISO strings.
-// Reading is strict where a wrong guess would be dangerous: an imageDetail without a digest, or a
-// manifest that is not JSON, is an error rather than a silently empty record.
+// ECR's JSON shapes <-> our model (docs/research/ecr-api.md §2). Reading is lenient the way AWS
+// asks clients to be: absent, null and empty are the same, unknown members and enum values are
+// ignored, timestamps are epoch-second numbers (also in E-notation, 1.688712875E9) or, for
+// robustness, ISO strings. Reading is strict where a wrong guess would be dangerous: an imageDetail
+// without a digest, or a manifest that is not JSON, is an error rather than a silently empty
+// record.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -1,6 +1,6 @@
 // The ECR backend. Every method builds request JSON, calls the (retrying, signing) AwsJsonClient
 // and maps the answer; nothing here sleeps or retries itself. Listing is all-or-nothing: any failed
-// page or manifest read fails list_images() whole (DESIGN.md safety rule 1).
+// page or manifest read fails list_images() whole (ARCHITECTURE.md safety rule 1).
 #include "registry/ecr/ecr_registry.hpp"
 
 #include <algorithm>
@@ -193,7 +193,7 @@ class EcrRegistry final : public Registry {
   Status delete_lifecycle_policy(const std::string& repository) override {
     auto answer = call("DeleteLifecyclePolicy", repository_request(repository),
                        "DeleteLifecyclePolicy " + repository);
-    // Deleting what is not there is done (ecr-api.md §6.3: idempotent on retry).
+    // Deleting what is not there is done (docs/research/ecr-api.md §6.3: idempotent on retry).
     if (!answer && answer.error().service_code != "LifecyclePolicyNotFoundException") {
       return std::move(answer).take_error();
     }
