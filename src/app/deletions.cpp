@@ -201,6 +201,7 @@ class RepositoryWorker {
       }
       return;
     }
+    std::vector<const DeletionItem*> unconfirmed;
     for (const auto* item : to_send) {
       const auto failure =
           std::find_if(outcome->failures.begin(), outcome->failures.end(),
@@ -215,9 +216,43 @@ class RepositoryWorker {
                              [&](const ImageId& d) { return deletion_confirms(d, *item); })) {
         settle(*item, ItemResult::deleted, "", "");
       } else {
-        settle(
-            *item, ItemResult::failed, "NotConfirmed",
-            "the registry neither confirmed nor refused this deletion; list the repository to see");
+        unconfirmed.push_back(item);
+        continue;
+      }
+      journal_result(*item);
+    }
+    if (!unconfirmed.empty()) check_unconfirmed(unconfirmed);
+  }
+
+  // Items the registry neither confirmed nor refused (moto answers a deletion of an untagged image
+  // by digest with empty lists) are described once: absent (or, for a tag, no longer carrying it)
+  // means our call removed it — it was there at the re-check right before; still there is a
+  // failure. Never guessed: if the describe fails, they stay unconfirmed failures.
+  void check_unconfirmed(const std::vector<const DeletionItem*>& items) {
+    std::vector<std::string> digests;
+    std::set<std::string> seen;
+    for (const auto* item : items)
+      if (seen.insert(item->image.digest).second) digests.push_back(item->image.digest);
+    auto current = m_registry.describe_images(m_work.repository, digests);
+    std::map<std::string, const ImageRecord*> by_digest;
+    if (current) {
+      for (const auto& image : *current) by_digest[image.digest] = &image;
+    }
+    for (const auto* item : items) {
+      if (!current) {
+        settle(*item, ItemResult::failed, "NotConfirmed",
+               "the registry neither confirmed nor refused this deletion, and describing it "
+               "again failed (" +
+                   current.error().message + "); list the repository to see");
+      } else if (const auto it = by_digest.find(item->image.digest); it == by_digest.end()) {
+        settle(*item, ItemResult::deleted, "", "confirmed by describing it again");
+      } else if (!item->id.tag.empty() &&
+                 std::find(it->second->tags.begin(), it->second->tags.end(), item->id.tag) ==
+                     it->second->tags.end()) {
+        settle(*item, ItemResult::deleted, "", "tag removal confirmed by describing it again");
+      } else {
+        settle(*item, ItemResult::failed, "NotConfirmed",
+               "the registry neither confirmed nor refused this deletion, and it is still there");
       }
       journal_result(*item);
     }

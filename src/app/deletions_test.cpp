@@ -204,5 +204,33 @@ TEST(ApplyDeletions, NothingIsDeletedWhenTheJournalCannotRecordIt) {
   EXPECT_EQ(report.outcomes.back().code, "JournalUnavailable");
 }
 
+// Issue 16: moto answers BatchDeleteImage of untagged images by digest with empty lists; the
+// deletions happened and are reported as deleted after one describe, not as failures.
+TEST(ApplyDeletions, UnconfirmedDeletionsAreCheckedNotFailed) {
+  FakeRegistry registry;
+  auto images = many("u", 3);
+  registry.add_repository("app", images);
+  registry.confirm_digest_deletions = false;
+  const auto report = apply_deletions(registry, {delete_all("app", images)}, {});
+  EXPECT_EQ(report.deleted, 3u);
+  EXPECT_EQ(report.failed, 0u);
+  EXPECT_THAT(registry.calls("describe_images"), SizeIs(2));  // the re-check, then the check
+}
+
+TEST(ApplyDeletions, AnUnconfirmedDeletionOfAnImageStillThereIsAFailure) {
+  FakeRegistry registry;
+  auto images = many("s", 2);
+  registry.add_repository("app", images);
+  registry.confirm_digest_deletions = false;
+  registry.ignore_delete_digests = {"sha256:s1"};  // not deleted, and not said either
+  auto report = apply_deletions(registry, {delete_all("app", images)}, {});
+  EXPECT_EQ(report.deleted, 1u);
+  ASSERT_EQ(report.failed, 1u);
+  const auto failed = std::find_if(report.outcomes.begin(), report.outcomes.end(),
+                                   [](const ItemOutcome& o) { return o.result == ItemResult::failed; });
+  EXPECT_EQ(failed->code, "NotConfirmed");
+  EXPECT_EQ(failed->item.image.digest, "sha256:s1");
+}
+
 }  // namespace
 }  // namespace regsweep

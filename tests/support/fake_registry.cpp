@@ -107,6 +107,7 @@ Result<DeleteOutcome> FakeRegistry::delete_images(const std::string& repository,
       outcome.failures.push_back({id, "KmsError", "injected fault"});
       continue;
     }
+    if (ignore_delete_digests.count(it->digest)) continue;  // neither done nor reported
     const bool whole = id.tag.empty() || it->tags.size() == 1;
     if (whole) {
       const std::string digest = it->digest;
@@ -125,6 +126,10 @@ Result<DeleteOutcome> FakeRegistry::delete_images(const std::string& repository,
       it->tags.erase(std::find(it->tags.begin(), it->tags.end(), id.tag));
       outcome.deleted.push_back({it->digest, id.tag});
     }
+  }
+  // moto's way: deletions by digest done but not reported.
+  if (!confirm_digest_deletions) {
+    std::erase_if(outcome.deleted, [](const ImageId& id) { return id.tag.empty(); });
   }
   return outcome;
 }
