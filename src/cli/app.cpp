@@ -5,6 +5,7 @@
 
 #include "app/save_snapshot.hpp"
 #include "cli/commands.hpp"
+#include "cli/version.hpp"
 
 namespace regsweep::cli {
 namespace {
@@ -26,6 +27,7 @@ constexpr CommandEntry k_commands[] = {
      setup_inuse},
     {"journal", "Show the journal of deletions", setup_journal},
     {"run", "Run every target of a config file: apply or install policies (cron, CI)", setup_run},
+    {"completion", "Print a bash, zsh or fish completion script for regsweep", setup_completion},
 };
 
 }  // namespace
@@ -33,7 +35,7 @@ constexpr CommandEntry k_commands[] = {
 int run_main(int argc, char** argv) {
   CLI::App app{"regsweep: delete old and untagged container images by ECR lifecycle policy rules"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "regsweep 0.1.0");
+  app.set_version_flag("--version", version_text());
   RunFunction run;
   for (const auto& entry : k_commands) {
     CLI::App* sub = app.add_subcommand(entry.name, entry.summary);

@@ -33,7 +33,8 @@ void setup_delete(CLI::App& sub, RunFunction& run);
 void setup_snapshot(CLI::App& sub, RunFunction& run);
 void setup_inuse(CLI::App& sub, RunFunction& run);
 void setup_journal(CLI::App& sub, RunFunction& run);
-void setup_run(CLI::App& sub, RunFunction& run);  // run_command.cpp: run --config FILE
+void setup_run(CLI::App& sub, RunFunction& run);         // run_command.cpp: run --config FILE
+void setup_completion(CLI::App& sub, RunFunction& run);  // completion_command.cpp: bash|zsh|fish
 
 // `policy` sub-subcommands (policy_<name>_command.cpp), listed in policy_command.cpp's table.
 void setup_policy_validate(CLI::App& sub, RunFunction& run);
