@@ -76,8 +76,8 @@ Result<std::unique_ptr<InUseSource>> open_ecs(const InUseScanOptions& options) {
   auto opened = open_service(options, "ecs");
   if (!opened) return opened.error();
   opened->endpoint.target_prefix = "AmazonEC2ContainerServiceV20141113";
-  std::shared_ptr<AwsJsonClient> client = make_aws_json_client(
-      opened->endpoint, opened->session.credentials, opened->session.http, opened->session.retry);
+  std::shared_ptr<AwsJsonClient> client =
+      make_session_json_client(opened->session, opened->endpoint);
   return make_ecs_source(std::move(client),
                          EcsScanOptions{opened->session.region, options.ecs_revisions});
 }
@@ -85,8 +85,8 @@ Result<std::unique_ptr<InUseSource>> open_ecs(const InUseScanOptions& options) {
 Result<std::unique_ptr<InUseSource>> open_lambda(const InUseScanOptions& options) {
   auto opened = open_service(options, "lambda");
   if (!opened) return opened.error();
-  std::shared_ptr<AwsRestClient> client = make_aws_rest_client(
-      opened->endpoint, opened->session.credentials, opened->session.http, opened->session.retry);
+  std::shared_ptr<AwsRestClient> client =
+      make_session_rest_client(opened->session, opened->endpoint);
   return make_lambda_source(std::move(client), opened->session.region);
 }
 

@@ -5,7 +5,6 @@
 #include "aws/session.hpp"
 #include "registry/ecr/ecr_registry.hpp"
 #include "registry/snapshot/snapshot_registry.hpp"
-#include "sweep/rate_limit.hpp"
 
 namespace regsweep::cli {
 
@@ -47,8 +46,8 @@ Result<std::unique_ptr<Registry>> open_source(const SourceOptions& options) {
     return std::unique_ptr<Registry>(std::move(snapshot).value());
   }
   // No snapshot: live ECR, with region, endpoint and credentials resolved like the AWS CLI does
-  // (flags, then AWS_* variables, then the profile). Calls are paced per operation
-  // (sweep/rate_limit).
+  // (flags, then AWS_* variables, then the profile). Calls are paced by the session
+  // (aws/rate_control.hpp).
   AwsSessionOptions session_options;
   session_options.region = options.region;
   session_options.profile = options.profile;
@@ -56,9 +55,7 @@ Result<std::unique_ptr<Registry>> open_source(const SourceOptions& options) {
   options.timeouts.apply_to(session_options);
   auto session = open_aws_session(session_options);
   if (!session.ok()) return std::move(session).take_error();
-  auto limiter = std::make_shared<TokenBucketLimiter>(default_ecr_rate_limits(), RateLimit{});
-  auto client =
-      rate_limited(std::shared_ptr<AwsJsonClient>(make_ecr_json_client(*session)), limiter);
+  std::shared_ptr<AwsJsonClient> client = make_ecr_json_client(*session);
   return make_ecr_registry(
       EcrTarget{session->region, options.registry_id, caller_account(session->caller_identity)},
       std::move(client));
