@@ -192,8 +192,7 @@ int run_run(const RunCommandOptions& options) {
     std::cerr << "regsweep run: " << options.config_path << " is invalid; nothing was contacted\n";
     return k_exit_usage;
   }
-  if (options.timeouts.connect) config->settings.timeouts.connect = options.timeouts.connect;
-  if (options.timeouts.read) config->settings.timeouts.read = options.timeouts.read;
+  config->settings.timeouts.override_with(options.timeouts);
   const auto now_value = now_option(options.now);
   if (!now_value.ok()) return report_error("run", now_value.error());
   const EpochMillis now = *now_value;
