@@ -3,7 +3,6 @@
 #include "aws/session.hpp"
 #include "registry/ecr/ecr_registry.hpp"
 #include "registry/snapshot/snapshot_registry.hpp"
-#include "sweep/rate_limit.hpp"
 
 namespace regsweep {
 namespace {
@@ -58,7 +57,6 @@ Result<std::vector<OpenedRegistry>> open_registries(const RegistrySource& source
                             "\" is not a role ARN; write arn:aws:iam::ACCOUNT_ID:role/NAME");
     }
   }
-  // One limiter per registry: ECR's throttles are per account and region.
   std::vector<OpenedRegistry> opened;
   for (const auto& role : roles) {
     for (const auto& region : regions) {
@@ -70,9 +68,7 @@ Result<std::vector<OpenedRegistry>> open_registries(const RegistrySource& source
       source.timeouts.apply_to(session_options);
       auto session = open_aws_session(session_options);
       if (!session.ok()) return std::move(session).take_error();
-      auto limiter = std::make_shared<TokenBucketLimiter>(default_ecr_rate_limits(), RateLimit{});
-      auto client =
-          rate_limited(std::shared_ptr<AwsJsonClient>(make_ecr_json_client(*session)), limiter);
+      std::shared_ptr<AwsJsonClient> client = make_ecr_json_client(*session);
       std::string account = role.empty() ? source.registry_id : account_of_role(role);
       std::string label = account.empty() ? session->region : account + "/" + session->region;
       const std::string registry_id =

@@ -154,7 +154,7 @@ class ConfigParser {
     if (!node.IsMap()) return add(node.Mark(), "settings", "must be a mapping");
     check_keys(node, "settings",
                {"concurrency", "output", "journal", "price_per_gb_month", "protections",
-                "connect_timeout", "read_timeout"});
+                "connect_timeout", "read_timeout", "max_requests_per_second"});
     RunSettings& s = m_config.settings;
     // Seconds, like --cli-connect-timeout / --cli-read-timeout (aws/timeouts.hpp).
     const auto timeout = [&](const char* key, std::optional<std::chrono::milliseconds>& out) {
@@ -169,6 +169,17 @@ class ConfigParser {
     };
     timeout("connect_timeout", s.timeouts.connect);
     timeout("read_timeout", s.timeouts.read);
+    // Like --max-requests-per-second.
+    if (const auto n = node["max_requests_per_second"]) {
+      const std::string path = "settings.max_requests_per_second";
+      if (auto text = scalar(n, path)) {
+        auto value = parse_requests_per_second(*text, path);
+        if (value)
+          s.timeouts.max_requests_per_second = *value;
+        else
+          add(n.Mark(), path, value.error().message.substr(path.size() + 2));
+      }
+    }
     if (const auto p = node["protections"])
       s.protections = parse_protections(p, "settings.protections", s.protections);
     if (const auto c = node["concurrency"]) {

@@ -42,7 +42,8 @@ struct RunSettings {
   std::string journal;           // empty: the default state directory
   double price_per_gb_month = 0.10;
   ProtectionInputs protections;  // the defaults of every apply target
-  AwsTimeouts timeouts;          // connect_timeout, read_timeout (seconds); unset: the defaults
+  // connect_timeout, read_timeout (seconds), max_requests_per_second; unset: the defaults
+  AwsTimeouts timeouts;
 };
 
 struct RunConfig {

@@ -308,5 +308,40 @@ TEST(RunConfig, BadAwsTimeoutsAreReportedWithTheirPlace) {
       << config.error().message;
 }
 
+TEST(RunConfig, MaxRequestsPerSecondFromSettings) {
+  auto config = parse_run_config(
+      "settings:\n  max_requests_per_second: 2.5\ntargets: [{name: t, policy: {file: "
+      "policies/standard.json}, mode: apply}]\n",
+      "/etc/regsweep/regsweep.yaml", fake_read);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->settings.timeouts.max_requests_per_second, 2.5);
+  // The flag wins over the config, and what is unset on the command line stays.
+  AwsTimeouts flags;
+  flags.max_requests_per_second = 7;
+  config->settings.timeouts.override_with(flags);
+  EXPECT_EQ(config->settings.timeouts.max_requests_per_second, 7);
+  config->settings.timeouts.override_with(AwsTimeouts{});
+  EXPECT_EQ(config->settings.timeouts.max_requests_per_second, 7);
+}
+
+TEST(RunConfig, BadMaxRequestsPerSecondIsReportedWithItsPlace) {
+  for (const std::string bad : {"0", "-1", ".nan", ".inf", "1e3", "5/s", "[5]", "fast"}) {
+    const std::string yaml =
+        "settings:\n  concurrency: 4\n  max_requests_per_second: " + bad +
+        "\n  price_per_gb_month: -1\ntargets:\n  - name: t\n    policy: {file: "
+        "policies/standard.json}\n    mode: apply\n";
+    auto config = parse_run_config(yaml, "/etc/regsweep/regsweep.yaml", fake_read);
+    ASSERT_FALSE(config.ok()) << bad;
+    EXPECT_EQ(config.error().code, ErrorCode::invalid_input);
+    const std::string& message = config.error().message;
+    EXPECT_NE(message.find("/etc/regsweep/regsweep.yaml:3:28: settings.max_requests_per_second: "),
+              std::string::npos)
+        << bad << ": " << message;
+    // The rest of the settings are still checked (every error at once).
+    EXPECT_NE(message.find("settings.price_per_gb_month"), std::string::npos)
+        << bad << ": " << message;
+  }
+}
+
 }  // namespace
 }  // namespace regsweep

@@ -38,8 +38,9 @@ Result<std::unique_ptr<InUseSource>> open_ecs(const InUseScanRequest& request) {
   auto opened = open_service(request, "ecs");
   if (!opened) return opened.error();
   opened->endpoint.target_prefix = "AmazonEC2ContainerServiceV20141113";
-  std::shared_ptr<AwsJsonClient> client = make_aws_json_client(
-      opened->endpoint, opened->session.credentials, opened->session.http, opened->session.retry);
+  // From the session: paced by its rate control, retried by its retry mode.
+  std::shared_ptr<AwsJsonClient> client =
+      make_session_json_client(opened->session, opened->endpoint);
   return make_ecs_source(std::move(client),
                          EcsScanOptions{opened->session.region, request.ecs_revisions});
 }
@@ -47,8 +48,8 @@ Result<std::unique_ptr<InUseSource>> open_ecs(const InUseScanRequest& request) {
 Result<std::unique_ptr<InUseSource>> open_lambda(const InUseScanRequest& request) {
   auto opened = open_service(request, "lambda");
   if (!opened) return opened.error();
-  std::shared_ptr<AwsRestClient> client = make_aws_rest_client(
-      opened->endpoint, opened->session.credentials, opened->session.http, opened->session.retry);
+  std::shared_ptr<AwsRestClient> client =
+      make_session_rest_client(opened->session, opened->endpoint);
   return make_lambda_source(std::move(client), opened->session.region);
 }
 

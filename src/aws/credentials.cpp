@@ -32,7 +32,7 @@ class ChainBuilder {
   ChainBuilder(const CredentialOptions& options, const AwsEnvironment& env,
                std::shared_ptr<HttpClient> http)
       : m_options(options), m_env(env), m_http(std::move(http)) {
-    if (m_env.now == nullptr) m_env.now = &system_now;
+    if (m_env.clock == nullptr) m_env.clock = &system_clock();
     m_files = load_aws_config_files(m_env);
     // Metadata services are plain http on link-local addresses: a client of their own, with
     // short timeouts so a laptop without them does not hang.
@@ -55,22 +55,21 @@ class ChainBuilder {
     m_region = find_region(m_options.region, m_env, profile);  // for STS only
     auto base = find_base(profile);
     if (!base) return base.error();
-    auto provider = std::make_shared<RefreshingProvider>(std::move(*base), m_env.now);
+    auto provider = std::make_shared<RefreshingProvider>(std::move(*base), *m_env.clock);
     if (auto first = provider->credentials(); !first) return first.error();
     if (m_options.role_arn.empty()) return std::shared_ptr<CredentialsProvider>(provider);
     // --role-arn: AssumeRole on top of whatever the chain found.
     auto sts = resolve_sts(m_env, profile, m_region, m_http);
     if (!sts) return sts.error();
     AssumeRoleParams params{m_options.role_arn, m_options.role_session_name, "", 0};
-    auto now = m_env.now;
-    Fetcher assume = [provider, sts = *sts, params, now]() -> Result<AwsCredentials> {
+    Fetcher assume = [provider, sts = *sts, params]() -> Result<AwsCredentials> {
       auto source = provider->credentials();
       if (!source) return source.error();
-      auto creds = sts_assume_role(sts, *source, params, now());
+      auto creds = sts_assume_role(sts, *source, params);
       if (creds) creds->source = "assumed role " + params.role_arn + " via " + source->source;
       return creds;
     };
-    auto assumed = std::make_shared<RefreshingProvider>(std::move(assume), m_env.now);
+    auto assumed = std::make_shared<RefreshingProvider>(std::move(assume), *m_env.clock);
     if (auto first = assumed->credentials(); !first) return first.error();
     return std::shared_ptr<CredentialsProvider>(assumed);
   }
@@ -245,7 +244,7 @@ class ChainBuilder {
                             ": role_arn needs source_profile, credential_source or "
                             "web_identity_token_file; fix: add one");
     }
-    auto source_provider = std::make_shared<RefreshingProvider>(std::move(*source), m_env.now);
+    auto source_provider = std::make_shared<RefreshingProvider>(std::move(*source), *m_env.clock);
     auto sts = resolve_sts(m_env, profile, m_region, m_http);
     if (!sts) return sts.error();
     AssumeRoleParams params{role_arn, session, profile.config_value("external_id"), 0};
@@ -263,12 +262,11 @@ class ChainBuilder {
                             "do; fix: use credential_process with 'aws configure "
                             "export-credentials --profile " +
                             profile.name + " --format process'");
-    auto now = m_env.now;
     return std::optional<Fetcher>(
-        [source_provider, sts = *sts, params, now]() -> Result<AwsCredentials> {
+        [source_provider, sts = *sts, params]() -> Result<AwsCredentials> {
           auto src = source_provider->credentials();
           if (!src) return src.error();
-          return sts_assume_role(sts, *src, params, now());
+          return sts_assume_role(sts, *src, params);
         });
   }
 
@@ -316,7 +314,7 @@ AwsEnvironment AwsEnvironment::from_process() {
     if (eq != std::string::npos) env.variables.emplace(entry.substr(0, eq), entry.substr(eq + 1));
   }
   if (auto it = env.variables.find("HOME"); it != env.variables.end()) env.home = it->second;
-  env.now = &system_now;
+  env.clock = &system_clock();
   return env;
 }
 

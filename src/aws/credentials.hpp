@@ -11,6 +11,7 @@
 #include <string>
 
 #include "http/http_client.hpp"
+#include "util/clock.hpp"
 #include "util/result.hpp"
 #include "util/secret.hpp"
 #include "util/time.hpp"
@@ -38,7 +39,7 @@ class CredentialsProvider {
 struct AwsEnvironment {
   std::map<std::string, std::string> variables;  // e.g. from environ
   std::string home;                              // for ~/.aws
-  EpochMillis (*now)() = nullptr;                // wall clock; required
+  Clock* clock = &system_clock();                // time for expiry, signing, back-off; not null
   static AwsEnvironment from_process();
 };
 

@@ -21,9 +21,17 @@ using testing::LocalRequest;
 using testing::LocalResponse;
 
 EpochMillis g_now = 0;
-EpochMillis test_now() {
-  return g_now;
-}
+
+// The chain's clock: wall time is g_now (the fake STS dates its answers by it too); no sleeping.
+class TestClock final : public Clock {
+ public:
+  EpochMillis now() override { return g_now; }
+  std::chrono::steady_clock::time_point steady() override {
+    return std::chrono::steady_clock::time_point(std::chrono::milliseconds(g_now));
+  }
+  void sleep_for(std::chrono::steady_clock::duration) override {}
+  double random() override { return 0.5; }
+};
 
 std::string form_value(const std::string& body, const std::string& key) {
   const std::string needle = key + "=";
@@ -68,7 +76,7 @@ class HttpChainTest : public ::testing::Test {
     m_dir = ::mkdtemp(pattern);
     g_now = *parse_timestamp("2025-01-15T12:00:00Z");
     env.home = m_dir;
-    env.now = &test_now;
+    env.clock = &clock;
     env.variables["AWS_EC2_METADATA_DISABLED"] = "true";
     env.variables["AWS_REGION"] = "eu-west-1";
     sts = std::make_unique<LocalHttpServer>(
@@ -89,6 +97,7 @@ class HttpChainTest : public ::testing::Test {
   }
 
   std::string m_dir;
+  TestClock clock;
   AwsEnvironment env;
   std::atomic<int> sts_calls{0};
   std::unique_ptr<LocalHttpServer> sts;

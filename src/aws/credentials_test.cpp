@@ -10,13 +10,10 @@
 #include <fstream>
 
 #include "aws/credential_sources.hpp"
+#include "support/manual_clock.hpp"
 
 namespace regsweep {
 namespace {
-
-EpochMillis fixed_now() {
-  return *parse_timestamp("2025-01-15T12:00:00Z");
-}
 
 class ChainTest : public ::testing::Test {
  protected:
@@ -24,7 +21,7 @@ class ChainTest : public ::testing::Test {
     char pattern[] = "/tmp/regsweep-creds-XXXXXX";
     m_dir = ::mkdtemp(pattern);
     env.home = m_dir;
-    env.now = &fixed_now;
+    env.clock = &clock;
     env.variables["AWS_EC2_METADATA_DISABLED"] = "true";
   }
   void TearDown() override { std::filesystem::remove_all(m_dir); }
@@ -44,6 +41,7 @@ class ChainTest : public ::testing::Test {
   }
 
   std::string m_dir;
+  testing::ManualClock clock{*parse_timestamp("2025-01-15T12:00:00Z")};
   AwsEnvironment env;
 };
 

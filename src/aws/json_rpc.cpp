@@ -1,12 +1,7 @@
 #include "aws/json_rpc.hpp"
 
 #include <algorithm>
-#include <chrono>
-#include <cmath>
-#include <mutex>
 #include <nlohmann/json.hpp>
-#include <random>
-#include <thread>
 
 #include "aws/aws_error.hpp"
 #include "aws/sigv4.hpp"
@@ -14,31 +9,6 @@
 
 namespace regsweep {
 namespace {
-
-constexpr int k_retry_cost = 5;
-constexpr int k_timeout_retry_cost = 10;
-constexpr int k_success_refund = 1;
-
-// The standard mode's token bucket: retries spend, successes refund, nothing refills otherwise.
-class RetryQuota {
- public:
-  explicit RetryQuota(int capacity) : m_capacity(capacity), m_tokens(capacity) {}
-  bool acquire(int cost) {
-    std::lock_guard lock(m_mutex);
-    if (m_tokens < cost) return false;
-    m_tokens -= cost;
-    return true;
-  }
-  void release(int amount) {
-    std::lock_guard lock(m_mutex);
-    m_tokens = std::min(m_capacity, m_tokens + amount);
-  }
-
- private:
-  std::mutex m_mutex;
-  int m_capacity;
-  int m_tokens;
-};
 
 struct ParsedError {
   std::string code;
@@ -80,38 +50,17 @@ class JsonClient final : public AwsJsonClient {
       : m_endpoint(std::move(endpoint)),
         m_credentials(std::move(credentials)),
         m_http(std::move(http)),
-        m_retry(retry),
         m_hooks(std::move(hooks)),
-        m_quota(retry.quota_tokens) {
-    if (!m_hooks.now)
-      m_hooks.now = [] {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-            .count();
-      };
-    if (!m_hooks.random) {
-      auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
-      auto mutex = std::make_shared<std::mutex>();
-      m_hooks.random = [rng, mutex] {
-        std::lock_guard lock(*mutex);
-        return std::uniform_real_distribution<double>(0.0, 1.0)(*rng);
-      };
-    }
-    if (!m_hooks.sleep)
-      m_hooks.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
-  }
+        m_retry(retry, m_hooks.clock) {}
 
   Result<std::string> call(std::string_view operation, const std::string& request_json) override {
     const std::string what = m_endpoint.service + " " + std::string(operation);
-    int attempt = 0;
-    int last_retry_cost = 0;
-    int limit_exceeded_retries = 0;
+    auto attempts = m_retry.start();
     bool refreshed_credentials = false;
     while (true) {
-      ++attempt;
       auto outcome = attempt_once(operation, request_json, what);
       if (outcome.ok()) {
-        m_quota.release(last_retry_cost > 0 ? last_retry_cost : k_success_refund);
+        attempts.succeeded();
         return outcome;
       }
       Error error = std::move(outcome).take_error();
@@ -121,39 +70,13 @@ class JsonClient final : public AwsJsonClient {
         refreshed_credentials = true;
         m_credentials->invalidate();
         log(what + ": credentials expired; refreshing and retrying");
-        --attempt;
         continue;
       }
-      if (!error.retryable()) return error;
-      if (error.service_code == "LimitExceededException" && ++limit_exceeded_retries > 1)
-        return error;  // in ECR a quota, not a rate: one more try is all it deserves
-      if (attempt >= m_retry.max_attempts) {
-        error.message += "; gave up after " + std::to_string(attempt) + " attempts";
-        return error;
-      }
-      const int cost = error.service_code == "timeout" ? k_timeout_retry_cost : k_retry_cost;
-      if (!m_quota.acquire(cost)) {
-        error.message += "; not retried: the client's retry budget is exhausted";
-        return error;
-      }
-      last_retry_cost = cost;
-      const auto delay = backoff(attempt);
-      log(what + ": attempt " + std::to_string(attempt) + " failed (" + error.message +
-          "); retrying in " + std::to_string(delay.count()) + " ms");
-      m_hooks.sleep(delay);
+      if (!attempts.retry_after(error, what, m_hooks.log)) return error;
     }
   }
 
  private:
-  // Full jitter: uniform in [0, min(base x 2^(retry-1), max_delay)).
-  std::chrono::milliseconds backoff(int failed_attempts) const {
-    const double cap = static_cast<double>(m_retry.max_delay.count());
-    const double exp =
-        static_cast<double>(m_retry.base_delay.count()) * std::pow(2.0, failed_attempts - 1);
-    const double r = std::clamp(m_hooks.random(), 0.0, 1.0);
-    return std::chrono::milliseconds(static_cast<long long>(r * std::min(cap, exp)));
-  }
-
   Result<std::string> attempt_once(std::string_view operation, const std::string& request_json,
                                    const std::string& what) {
     auto creds = m_credentials->credentials();
@@ -164,12 +87,22 @@ class JsonClient final : public AwsJsonClient {
     request.body = request_json.empty() ? "{}" : request_json;
     request.headers = {{"Content-Type", "application/x-amz-json-1.1"},
                        {"X-Amz-Target", m_endpoint.target_prefix + "." + std::string(operation)}};
+    // Paced before signing, so a long wait never sends a stale signature.
+    const SendTime sent = m_hooks.pacer ? m_hooks.pacer->before_attempt(operation) : SendTime{};
     auto signed_request =
-        sign_request(request, *creds, {m_endpoint.region, m_endpoint.service}, m_hooks.now());
+        sign_request(request, *creds, {m_endpoint.region, m_endpoint.service}, m_hooks.clock.now());
     if (!signed_request) return signed_request.error();
     if (m_hooks.log)
       log(what + ": POST " + redact_url(request.url) + describe_headers(request.headers) +
           " body " + std::to_string(request.body.size()) + " bytes");
+    auto result = exchange(request, what);
+    if (m_hooks.pacer)
+      m_hooks.pacer->after_attempt(operation, sent,
+                                   !result.ok() && is_rate_throttle(result.error()));
+    return result;
+  }
+
+  Result<std::string> exchange(const HttpRequest& request, const std::string& what) {
     auto response = m_http->send(request);
     if (!response) {
       Error e = response.error();
@@ -190,9 +123,8 @@ class JsonClient final : public AwsJsonClient {
   AwsServiceEndpoint m_endpoint;
   std::shared_ptr<CredentialsProvider> m_credentials;
   std::shared_ptr<HttpClient> m_http;
-  RetryOptions m_retry;
   RetryHooks m_hooks;
-  RetryQuota m_quota;
+  RetryPolicy m_retry;
 };
 
 }  // namespace
@@ -202,13 +134,6 @@ std::unique_ptr<AwsJsonClient> make_aws_json_client(
     std::shared_ptr<HttpClient> http, RetryOptions retry, RetryHooks hooks) {
   return std::make_unique<JsonClient>(std::move(endpoint), std::move(credentials), std::move(http),
                                       retry, std::move(hooks));
-}
-
-std::unique_ptr<AwsJsonClient> make_aws_json_client(
-    AwsServiceEndpoint endpoint, std::shared_ptr<CredentialsProvider> credentials,
-    std::shared_ptr<HttpClient> http, RetryOptions retry) {
-  return make_aws_json_client(std::move(endpoint), std::move(credentials), std::move(http), retry,
-                              RetryHooks{});
 }
 
 }  // namespace regsweep

@@ -1,16 +1,13 @@
-// AWS JSON 1.1 calls (the ECR API's protocol): POST / with X-Amz-Target, SigV4-signed, retried in
-// AWS "standard" mode with the deviations docs/research/ecr-api.md §6.3 recommends. Errors are
-// classified from the response's __type and HTTP status: ThrottlingException -> throttled, 5xx ->
-// transient, RepositoryNotFoundException & co -> not_found, AccessDenied -> forbidden,
-// signature/token problems -> unauthorized, *AlreadyExists & RepositoryNotEmpty -> conflict, the
-// rest of 4xx -> invalid_input (the full table is in aws/aws_error.hpp).
-//
-// Retries (standard mode, docs/research/ecr-api.md §6.2/§6.3): throttled and transient errors, HTTP
-// 429 included, up to max_attempts in all; delay = random[0,1) x min(base x 2^(retry-1), max_delay)
-// (full jitter); a retry quota per client (500 tokens, 5 per retry, 10 after a timeout, refunded
-// on success) so a struggling endpoint is not hammered; LimitExceededException (a hard quota in
-// ECR) is retried once only; ExpiredTokenException refreshes the credentials and retries once
-// without spending quota. Each attempt is signed afresh (new X-Amz-Date).
+// AWS JSON 1.1 calls (the ECR API's protocol): POST / with X-Amz-Target, SigV4-signed, retried by
+// the one retry policy of the AWS clients (aws/retry_policy.hpp: standard mode, full jitter, a
+// retry quota per client) and paced by the session's rate control when it has one
+// (aws/rate_control.hpp: adaptive mode, --max-requests-per-second). Errors are classified from the
+// response's __type and HTTP status: ThrottlingException -> throttled, 5xx -> transient,
+// RepositoryNotFoundException & co -> not_found, AccessDenied -> forbidden, signature/token
+// problems -> unauthorized, *AlreadyExists & RepositoryNotEmpty -> conflict, the rest of 4xx ->
+// invalid_input (the full table is in aws/aws_error.hpp). ExpiredTokenException refreshes the
+// credentials and retries once without spending an attempt or quota. Each attempt is signed afresh
+// (new X-Amz-Date), after any wait for the rate control.
 #pragma once
 
 #include <chrono>
@@ -20,7 +17,10 @@
 #include <string_view>
 
 #include "aws/credentials.hpp"
+#include "aws/rate_control.hpp"
+#include "aws/retry_policy.hpp"
 #include "http/http_client.hpp"
+#include "util/clock.hpp"
 #include "util/result.hpp"
 
 namespace regsweep {
@@ -32,24 +32,15 @@ struct AwsServiceEndpoint {
   std::string target_prefix;    // "AmazonEC2ContainerRegistry_V20150921"
 };
 
-struct RetryOptions {
-  // docs/research/ecr-api.md §6.3: more than the SDK's 3 for batch work. AWS_MAX_ATTEMPTS or the
-  // profile's max_attempts replace it (aws/session.hpp).
-  int max_attempts = 8;
-  std::chrono::milliseconds base_delay{100};
-  std::chrono::milliseconds max_delay{20'000};
-  int quota_tokens = 500;  // the retry budget shared by all calls of one client
-};
-
-// The clock, randomness, sleeping and debug log of a client, replaceable so tests neither sleep
-// nor depend on chance. Defaults: system clock, a seeded PRNG, std::this_thread::sleep_for, no log.
+// What a client is given besides its configuration, so tests neither sleep nor depend on chance.
 struct RetryHooks {
-  std::function<EpochMillis()> now;
-  std::function<double()> random;  // uniform in [0, 1)
-  std::function<void(std::chrono::milliseconds)> sleep;
+  // Time for signing, back-off sleeps and jitter (and the pacer's waits use their own clock).
+  Clock& clock = system_clock();
   // Debug lines (one per attempt and outcome). Secrets are never passed here: the Authorization
   // and X-Amz-Security-Token values are replaced by <redacted>.
-  std::function<void(std::string_view)> log;
+  RetryLog log;
+  // Client-side rate control around every attempt; null: none (standard mode without a cap).
+  std::shared_ptr<RequestPacer> pacer;
 };
 
 class AwsJsonClient {
@@ -63,9 +54,6 @@ class AwsJsonClient {
 
 std::unique_ptr<AwsJsonClient> make_aws_json_client(
     AwsServiceEndpoint endpoint, std::shared_ptr<CredentialsProvider> credentials,
-    std::shared_ptr<HttpClient> http, RetryOptions retry);
-std::unique_ptr<AwsJsonClient> make_aws_json_client(
-    AwsServiceEndpoint endpoint, std::shared_ptr<CredentialsProvider> credentials,
-    std::shared_ptr<HttpClient> http, RetryOptions retry, RetryHooks hooks);
+    std::shared_ptr<HttpClient> http, RetryOptions retry, RetryHooks hooks = {});
 
 }  // namespace regsweep

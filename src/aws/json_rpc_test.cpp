@@ -7,6 +7,8 @@
 
 #include <deque>
 
+#include "support/manual_clock.hpp"
+
 namespace regsweep {
 namespace {
 
@@ -45,20 +47,24 @@ class CountingCredentials : public CredentialsProvider {
 struct Fixture {
   std::shared_ptr<ScriptedHttp> http = std::make_shared<ScriptedHttp>();
   std::shared_ptr<CountingCredentials> creds = std::make_shared<CountingCredentials>();
-  std::vector<std::chrono::milliseconds> sleeps;
+  testing::ManualClock clock{1736942400000};
   std::vector<std::string> logs;
   double random_value = 0.999;
   RetryOptions retry;
+  std::shared_ptr<RequestPacer> pacer;
 
   std::unique_ptr<AwsJsonClient> client() {
-    RetryHooks hooks;
-    hooks.now = [] { return EpochMillis{1736942400000}; };
-    hooks.random = [this] { return random_value; };
-    hooks.sleep = [this](std::chrono::milliseconds d) { sleeps.push_back(d); };
-    hooks.log = [this](std::string_view line) { logs.emplace_back(line); };
+    clock.set_random(random_value);
+    RetryHooks hooks{clock, [this](std::string_view line) { logs.emplace_back(line); }, pacer};
     return make_aws_json_client({"ecr", "us-east-1", "https://api.ecr.us-east-1.amazonaws.com",
                                  "AmazonEC2ContainerRegistry_V20150921"},
                                 creds, http, retry, hooks);
+  }
+  std::vector<std::chrono::milliseconds> sleeps() const {
+    std::vector<std::chrono::milliseconds> out;
+    for (auto d : clock.sleeps())
+      out.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(d));
+    return out;
   }
 };
 
@@ -147,7 +153,7 @@ TEST(AwsJsonClient, ThrottleThenSuccess) {
   auto result = f.client()->call("DescribeImages", "{}");
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(f.http->requests.size(), 3u);
-  ASSERT_EQ(f.sleeps.size(), 2u);
+  ASSERT_EQ(f.sleeps().size(), 2u);
   // Each attempt is signed afresh: all three carry their own Authorization.
   for (auto& r : f.http->requests)
     EXPECT_EQ(std::count_if(r.headers.begin(), r.headers.end(),
@@ -186,27 +192,50 @@ TEST(AwsJsonClient, GivesUpAfterMaxAttempts) {
   EXPECT_NE(result.error().message.find("gave up after 3 attempts"), std::string::npos);
 }
 
-TEST(AwsJsonClient, FullJitterIsBoundedAndGrows) {
+// The back-off is the one of aws/retry_policy (tested there), drawn from the client's clock.
+TEST(AwsJsonClient, WaitsTheRetryPolicysBackoffOnItsClock) {
   Fixture f;
-  f.retry.max_attempts = 8;
-  f.retry.base_delay = std::chrono::milliseconds(100);
-  f.retry.max_delay = std::chrono::milliseconds(1000);
-  f.random_value = 0.999;
-  for (int i = 0; i < 7; ++i) f.http->answers.push_back(answer(400, k_throttle));
+  f.random_value = 0.6;
+  for (int i = 0; i < 4; ++i) f.http->answers.push_back(answer(400, k_throttle));
   ASSERT_TRUE(f.client()->call("ListImages", "{}").ok());
-  // Caps: 100, 200, 400, 800, 1000, 1000, 1000 ms; the delay stays below each.
-  const std::vector<long> caps = {100, 200, 400, 800, 1000, 1000, 1000};
-  ASSERT_EQ(f.sleeps.size(), caps.size());
-  for (std::size_t i = 0; i < caps.size(); ++i) {
-    EXPECT_LT(f.sleeps[i].count(), caps[i]);
-    EXPECT_GE(f.sleeps[i].count(), caps[i] * 99 / 100 - 1);
+  std::vector<std::chrono::milliseconds> expected;
+  for (int retry = 1; retry <= 4; ++retry)
+    expected.push_back(full_jitter_backoff(retry, f.retry, 0.6));
+  EXPECT_EQ(f.sleeps(), expected);
+  EXPECT_EQ(f.http->requests.size(), 5u);
+}
+
+// Records what a client tells its pacer.
+class RecordingPacer final : public RequestPacer {
+ public:
+  explicit RecordingPacer(Clock& clock) : m_clock(clock) {}
+  SendTime before_attempt(std::string_view operation) override {
+    events.push_back("before " + std::string(operation));
+    return m_clock.steady();
   }
-  Fixture zero;
-  zero.random_value = 0.0;
-  zero.http->answers.push_back(answer(400, k_throttle));
-  ASSERT_TRUE(zero.client()->call("ListImages", "{}").ok());
-  ASSERT_EQ(zero.sleeps.size(), 1u);
-  EXPECT_EQ(zero.sleeps[0].count(), 0);
+  void after_attempt(std::string_view operation, SendTime, bool throttled) override {
+    events.push_back("after " + std::string(operation) + (throttled ? " throttled" : " ok"));
+  }
+  std::vector<std::string> events;
+
+ private:
+  Clock& m_clock;
+};
+
+TEST(AwsJsonClient, EveryAttemptPassesThePacerWhichLearnsOfThrottles) {
+  Fixture f;
+  auto pacer = std::make_shared<RecordingPacer>(f.clock);
+  f.pacer = pacer;
+  f.http->answers.push_back(answer(400, k_throttle));
+  f.http->answers.push_back(answer(503, ""));
+  f.http->answers.push_back(answer(400, R"({"__type":"LimitExceededException"})"));
+  f.http->answers.push_back(answer(200, "{}"));
+  ASSERT_TRUE(f.client()->call("DescribeImages", "{}").ok());
+  EXPECT_EQ(pacer->events, (std::vector<std::string>{
+                               "before DescribeImages", "after DescribeImages throttled",
+                               "before DescribeImages", "after DescribeImages ok",
+                               "before DescribeImages", "after DescribeImages ok",  // a quota
+                               "before DescribeImages", "after DescribeImages ok"}));
 }
 
 TEST(AwsJsonClient, RetryBudgetRunsOut) {
@@ -264,7 +293,7 @@ TEST(AwsJsonClient, ExpiredTokenRefreshesCredentialsOnce) {
   EXPECT_TRUE(f.client()->call("ListImages", "{}").ok());
   EXPECT_EQ(f.creds->invalidations, 1);
   EXPECT_EQ(f.creds->fetches, 2);
-  EXPECT_TRUE(f.sleeps.empty());
+  EXPECT_TRUE(f.sleeps().empty());
 
   Fixture g;
   for (int i = 0; i < 4; ++i)

@@ -1,6 +1,5 @@
 #include "aws/refreshing_provider.hpp"
 
-#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -14,7 +13,7 @@ constexpr EpochMillis k_still_usable = 60 * 1000;         // keep old ones if a 
 
 Result<AwsCredentials> RefreshingProvider::credentials() {
   std::lock_guard lock(m_mutex);  // one refresh at a time; the others wait for its result
-  const EpochMillis now = m_now();
+  const EpochMillis now = m_clock.now();
   if (m_cached && (!m_cached->expiration || *m_cached->expiration - now > k_refresh_before))
     return *m_cached;
   auto fresh = m_fetch();
@@ -30,12 +29,6 @@ Result<AwsCredentials> RefreshingProvider::credentials() {
 void RefreshingProvider::invalidate() {
   std::lock_guard lock(m_mutex);
   m_cached.reset();
-}
-
-EpochMillis system_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 Result<Secret> read_token_file(const std::string& path, const std::string& what) {

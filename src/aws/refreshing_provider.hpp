@@ -10,6 +10,7 @@
 #include <string>
 
 #include "aws/credentials.hpp"
+#include "util/clock.hpp"
 
 namespace regsweep {
 
@@ -26,20 +27,17 @@ class RefreshingProvider final : public CredentialsProvider {
  public:
   using Fetcher = std::function<Result<AwsCredentials>()>;
 
-  RefreshingProvider(Fetcher fetch, EpochMillis (*now)()) : m_fetch(std::move(fetch)), m_now(now) {}
+  RefreshingProvider(Fetcher fetch, Clock& clock) : m_fetch(std::move(fetch)), m_clock(clock) {}
 
   Result<AwsCredentials> credentials() override;
   void invalidate() override;
 
  private:
   Fetcher m_fetch;
-  EpochMillis (*m_now)();
+  Clock& m_clock;
   std::mutex m_mutex;
   std::optional<AwsCredentials> m_cached;
 };
-
-// The wall clock in epoch milliseconds (AwsEnvironment::now's default).
-EpochMillis system_now();
 
 // A web identity token file, re-read on every fetch (EKS rotates it); trailing whitespace removed.
 // Errors name the file and `what`, never the token.

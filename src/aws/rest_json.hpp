@@ -1,8 +1,9 @@
 // AWS REST-JSON GETs (Lambda's protocol: the operation is the method and path, answers are JSON,
 // errors carry x-amzn-ErrorType or a JSON "Type"/"__type"/"message"), SigV4-signed afresh on each
-// attempt. Retries like json_rpc.hpp's standard mode, kept deliberately small: throttling (HTTP
-// 429, TooManyRequestsException & co) and transient errors (5xx, transport) are retried with full
-// jitter up to max_attempts; everything else is returned classified (aws/aws_error.hpp).
+// attempt. Retried by the one retry policy of the AWS clients (aws/retry_policy.hpp): throttling
+// (HTTP 429, TooManyRequestsException & co) and transient errors (5xx, transport) with full jitter
+// up to max_attempts and a retry quota; paced by hooks.pacer when given, under the name "GET
+// /<first two path segments>"; everything else is returned classified (aws/aws_error.hpp).
 #pragma once
 
 #include <memory>

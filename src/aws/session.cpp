@@ -45,6 +45,33 @@ Result<int> resolve_max_attempts(const AwsEnvironment& env, const AwsProfile& pr
   return RetryOptions{}.max_attempts;
 }
 
+Result<RetryMode> parse_retry_mode(const std::string& text, const std::string& where) {
+  if (text == "adaptive") return RetryMode::adaptive;
+  if (text == "standard" || text == "legacy") return RetryMode::standard;
+  const std::string shown = has_control_character(text) || text.size() > 40
+                                ? std::string("the value")
+                                : "\"" + text + "\"";
+  return make_error(ErrorCode::invalid_input,
+                    "aws: " + where + ": " + shown +
+                        " is not a retry mode; fix: standard (retries only) or adaptive (retries "
+                        "and client-side rate control), or unset it for the default (adaptive)");
+}
+
+// AWS_RETRY_MODE, else the profile's retry_mode (botocore's order), else adaptive.
+Result<RetryMode> resolve_retry_mode(const AwsEnvironment& env, const AwsProfile& profile,
+                                     const std::string& config_path) {
+  if (auto v = env_value(env, "AWS_RETRY_MODE"); !v.empty())
+    return parse_retry_mode(v, "AWS_RETRY_MODE");
+  if (auto v = profile.config_value("retry_mode"); !v.empty())
+    return parse_retry_mode(v, "profile '" + profile.name + "' in " + config_path + ": retry_mode");
+  return RetryMode::adaptive;
+}
+
+RetryHooks session_hooks(const AwsSession& session, const AwsServiceEndpoint& endpoint,
+                         RetryLog log) {
+  return RetryHooks{*session.clock, std::move(log), session_pacer(session, endpoint)};
+}
+
 }  // namespace
 
 Result<AwsSession> open_aws_session(const AwsSessionOptions& options) {
@@ -75,6 +102,20 @@ Result<AwsSession> open_aws_session(const AwsSessionOptions& options) {
   auto attempts = resolve_max_attempts(env, profile, files.config_path);
   if (!attempts) return attempts.error();
   session.retry.max_attempts = *attempts;
+  auto mode = resolve_retry_mode(env, profile, files.config_path);
+  if (!mode) return mode.error();
+  session.retry_mode = *mode;
+  if (!(options.max_requests_per_second >= 0))  // the flag's parser refuses NaN; so do we
+    return make_error(ErrorCode::invalid_input,
+                      "aws: max_requests_per_second: not a number; fix: a number > 0");
+  session.max_requests_per_second = options.max_requests_per_second;
+  session.rate_scope = options.role_arn.empty() ? "profile " + session.profile : options.role_arn;
+  session.clock = env.clock != nullptr ? env.clock : &system_clock();
+  session.rate_controllers = options.rate_controllers;
+  if (!session.rate_controllers)
+    session.rate_controllers = session.clock == &system_clock()
+                                   ? process_rate_controllers()
+                                   : std::make_shared<RateControllers>(*session.clock);
 
   session.http = options.http;
   if (!session.http) {
@@ -104,16 +145,36 @@ Result<AwsSession> open_aws_session(const AwsSessionOptions& options) {
     if (!sts) return sts.error();
     auto credentials = provider->credentials();
     if (!credentials) return std::move(credentials).take_error();
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
-    return sts_get_caller_identity(*sts, *credentials, now);
+    return sts_get_caller_identity(*sts, *credentials);
   };
   return session;
 }
 
-std::unique_ptr<AwsJsonClient> make_ecr_json_client(const AwsSession& session, RetryHooks hooks) {
-  return make_aws_json_client(session.ecr, session.credentials, session.http, session.retry,
+std::shared_ptr<RequestPacer> session_pacer(const AwsSession& session,
+                                            const AwsServiceEndpoint& endpoint) {
+  const bool adaptive = session.retry_mode == RetryMode::adaptive;
+  if (!adaptive && session.max_requests_per_second <= 0) return nullptr;
+  // The account and region whose quotas the calls spend, as far as it is known without asking STS.
+  const std::string key = endpoint.url + " " + endpoint.region + " " + session.rate_scope;
+  return make_pacer(session.rate_controllers->controller(key, session.max_requests_per_second),
+                    adaptive);
+}
+
+std::unique_ptr<AwsJsonClient> make_ecr_json_client(const AwsSession& session, RetryLog log) {
+  return make_session_json_client(session, session.ecr, std::move(log));
+}
+
+std::unique_ptr<AwsJsonClient> make_session_json_client(const AwsSession& session,
+                                                        AwsServiceEndpoint endpoint, RetryLog log) {
+  auto hooks = session_hooks(session, endpoint, std::move(log));
+  return make_aws_json_client(std::move(endpoint), session.credentials, session.http, session.retry,
+                              std::move(hooks));
+}
+
+std::unique_ptr<AwsRestClient> make_session_rest_client(const AwsSession& session,
+                                                        AwsServiceEndpoint endpoint, RetryLog log) {
+  auto hooks = session_hooks(session, endpoint, std::move(log));
+  return make_aws_rest_client(std::move(endpoint), session.credentials, session.http, session.retry,
                               std::move(hooks));
 }
 

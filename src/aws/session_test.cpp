@@ -12,6 +12,7 @@
 
 #include "support/local_http_server.hpp"
 #include "support/local_tls_server.hpp"
+#include "support/manual_clock.hpp"
 #include "support/silent_server.hpp"
 
 namespace regsweep {
@@ -21,17 +22,13 @@ using testing::LocalHttpServer;
 using testing::LocalRequest;
 using testing::LocalResponse;
 
-EpochMillis fixed_now() {
-  return *parse_timestamp("2025-01-15T12:00:00Z");
-}
-
 class SessionBoundsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     char pattern[] = "/tmp/regsweep-session-XXXXXX";
     m_dir = ::mkdtemp(pattern);
     env.home = m_dir;
-    env.now = &fixed_now;
+    env.clock = &clock;
     env.variables = {{"AWS_EC2_METADATA_DISABLED", "true"},
                      {"AWS_REGION", "eu-west-1"},
                      {"AWS_ACCESS_KEY_ID", "AKIDENV"},
@@ -52,14 +49,14 @@ class SessionBoundsTest : public ::testing::Test {
     return open_aws_session(o);
   }
 
-  // One DescribeRepositories call; back-off sleeps are skipped (they are not what is tested).
+  // One DescribeRepositories call; back-off sleeps are skipped (the session is on the manual
+  // clock).
   Result<std::string> call(const AwsSession& session) {
-    RetryHooks hooks;
-    hooks.sleep = [](std::chrono::milliseconds) {};
-    return make_ecr_json_client(session, hooks)->call("DescribeRepositories", "{}");
+    return make_ecr_json_client(session)->call("DescribeRepositories", "{}");
   }
 
   std::string m_dir;
+  testing::ManualClock clock{*parse_timestamp("2025-01-15T12:00:00Z")};
   AwsEnvironment env;
   AwsSessionOptions options;
 };
@@ -148,6 +145,89 @@ TEST_F(SessionBoundsTest, SessionTokenWithALineBreakNeverReachesTheServer) {
       << session.error().message;
   EXPECT_EQ(session.error().message.find("Injected"), std::string::npos);
   EXPECT_EQ(server.connections(), 0);
+}
+
+TEST_F(SessionBoundsTest, RetryModeComesFromTheEnvironmentThenTheProfileElseAdaptive) {
+  auto session = open("http://127.0.0.1:9");
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  EXPECT_EQ(session->retry_mode, RetryMode::adaptive);
+  write_config("[default]\nretry_mode = standard\n");
+  session = open("http://127.0.0.1:9");
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  EXPECT_EQ(session->retry_mode, RetryMode::standard);
+  env.variables["AWS_RETRY_MODE"] = "adaptive";  // botocore's order: the variable wins
+  session = open("http://127.0.0.1:9");
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  EXPECT_EQ(session->retry_mode, RetryMode::adaptive);
+  env.variables["AWS_RETRY_MODE"] = "legacy";  // another SDK mode: taken as standard
+  session = open("http://127.0.0.1:9");
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  EXPECT_EQ(session->retry_mode, RetryMode::standard);
+}
+
+TEST_F(SessionBoundsTest, InvalidRetryModesAreClearErrorsNamingTheirSource) {
+  for (const char* bad : {"fast", "Adaptive", "standard ", "none"}) {
+    env.variables["AWS_RETRY_MODE"] = bad;
+    auto session = open("http://127.0.0.1:9");
+    ASSERT_FALSE(session.ok()) << bad;
+    EXPECT_EQ(session.error().code, ErrorCode::invalid_input);
+    EXPECT_NE(session.error().message.find("aws: AWS_RETRY_MODE: \"" + std::string(bad) +
+                                           "\" is not a retry mode; fix: standard"),
+              std::string::npos)
+        << session.error().message;
+  }
+  env.variables.erase("AWS_RETRY_MODE");
+  write_config("[profile dev]\nretry_mode = turbo\n");
+  options.profile = "dev";
+  auto session = open("http://127.0.0.1:9");
+  ASSERT_FALSE(session.ok());
+  EXPECT_NE(session.error().message.find("profile 'dev' in " + m_dir +
+                                         "/.aws/config: retry_mode: \"turbo\" is not a retry mode"),
+            std::string::npos)
+      << session.error().message;
+}
+
+TEST_F(SessionBoundsTest, StandardModeWithoutACapHasNoRateControl) {
+  env.variables["AWS_RETRY_MODE"] = "standard";
+  auto session = open("http://127.0.0.1:9");
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  EXPECT_EQ(session_pacer(*session, session->ecr), nullptr);
+  options.max_requests_per_second = 3;
+  session = open("http://127.0.0.1:9");
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  auto pacer = session_pacer(*session, session->ecr);
+  ASSERT_NE(pacer, nullptr);
+  for (int i = 0; i < 3; ++i) pacer->before_attempt("DescribeImages");  // the one-second burst
+  EXPECT_TRUE(clock.sleeps().empty());
+  pacer->before_attempt("BatchDeleteImage");  // the cap counts all operations together
+  EXPECT_EQ(clock.sleeps().size(), 1u);
+}
+
+// A throttle seen by one session's client slows the clients of every session for the same
+// endpoint, region and credentials (as `run` opens one per target), and no other.
+TEST_F(SessionBoundsTest, ClientsOfSessionsForOneRegistryShareTheRateControl) {
+  LocalHttpServer server([](const LocalRequest& r) {
+    if (r.body.find("throttle-me") != std::string::npos)
+      return LocalResponse{
+          400, R"({"__type":"ThrottlingException","message":"Rate exceeded"})", {}, 0};
+    return LocalResponse{200, "{}", {}, 0};
+  });
+  env.variables["AWS_MAX_ATTEMPTS"] = "1";  // no back-off sleeps: every sleep is the pacer's
+  options.rate_controllers = std::make_shared<RateControllers>(clock);
+  auto first = open(server.url());
+  auto second = open(server.url());
+  options.region = "us-west-2";
+  auto other_region = open(server.url());
+  ASSERT_TRUE(first.ok() && second.ok() && other_region.ok());
+  EXPECT_EQ(other_region->region, "us-west-2");
+  auto throttled = make_ecr_json_client(*first)->call("DescribeImages", R"({"x":"throttle-me"})");
+  ASSERT_FALSE(throttled.ok());
+  EXPECT_EQ(throttled.error().code, ErrorCode::throttled);
+  EXPECT_TRUE(clock.sleeps().empty());
+  EXPECT_TRUE(make_ecr_json_client(*other_region)->call("DescribeImages", "{}").ok());
+  EXPECT_TRUE(clock.sleeps().empty());
+  EXPECT_TRUE(make_ecr_json_client(*second)->call("DescribeImages", "{}").ok());
+  EXPECT_EQ(clock.sleeps().size(), 1u);  // paced by the first session's throttle
 }
 
 }  // namespace

@@ -1,11 +1,9 @@
 #include "aws/sts.hpp"
 
-#include <chrono>
-#include <thread>
-
 #include "aws/aws_error.hpp"
 #include "aws/credential_sources.hpp"
 #include "aws/endpoint.hpp"
+#include "aws/retry_policy.hpp"
 #include "aws/sigv4.hpp"
 
 namespace regsweep {
@@ -45,40 +43,42 @@ Result<AwsCredentials> parse_credentials(const HttpResponse& response, const std
   return creds;
 }
 
-// STS answers are small and its errors rare; retry transport/5xx/throttling twice, briefly.
-// Returns the body of the 200 answer.
-Result<std::string> call_sts(const StsClientConfig& sts, HttpRequest request,
-                             const std::string& what, const AwsCredentials* signer,
-                             EpochMillis now) {
-  Error last = make_error(ErrorCode::internal, what + ": not attempted");
-  for (int attempt = 1; attempt <= 3; ++attempt) {
+// Returns the body of the 200 answer. Each call has its own quota: STS calls are few (one per
+// credential refresh), so the budget that protects a busy endpoint never comes into play.
+Result<std::string> call_sts(const StsClientConfig& sts, const HttpRequest& request,
+                             const std::string& what, const AwsCredentials* signer) {
+  RetryOptions options;
+  options.max_attempts = k_sts_max_attempts;
+  RetryPolicy policy(options, *sts.clock);
+  auto attempts = policy.start();
+  while (true) {
     HttpRequest r = request;
     if (signer != nullptr) {
-      auto signed_request = sign_request(r, *signer, {sts.signing_region, "sts"}, now);
+      auto signed_request = sign_request(r, *signer, {sts.signing_region, "sts"}, sts.clock->now());
       if (!signed_request) return signed_request.error();
     }
     auto response = sts.http->send(r);
+    Error error;
     if (!response) {
-      last = response.error();
-      last.message = what + ": " + last.message;
+      error = response.error();
+      error.message = what + ": " + error.message;
     } else if (response->status == 200) {
+      attempts.succeeded();
       return std::move(response->body);
     } else {
-      last = classify_aws_error(
+      error = classify_aws_error(
           response->status, sanitize_error_code(xml_text(response->body, "Code")),
           xml_text(response->body, "Message"), what, xml_text(response->body, "RequestId"));
     }
-    if (!last.retryable()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
+    if (!attempts.retry_after(error, what)) return error;
   }
-  return last;
 }
 
 Result<AwsCredentials> call_sts_for_credentials(const StsClientConfig& sts, HttpRequest request,
                                                 const std::string& what,
                                                 const std::string& role_arn,
-                                                const AwsCredentials* signer, EpochMillis now) {
-  auto body = call_sts(sts, std::move(request), what, signer, now);
+                                                const AwsCredentials* signer) {
+  auto body = call_sts(sts, request, what, signer);
   if (!body) return std::move(body).take_error();
   HttpResponse response;
   response.status = 200;
@@ -135,6 +135,7 @@ Result<StsClientConfig> resolve_sts(const AwsEnvironment& env, const AwsProfile&
                                     const std::string& region, std::shared_ptr<HttpClient> http) {
   StsClientConfig sts;
   sts.http = std::move(http);
+  sts.clock = env.clock;
   sts.signing_region = region.empty() ? "us-east-1" : region;
   if (region.empty()) {
     // No region anywhere: the global endpoint, unless one is configured.
@@ -152,10 +153,9 @@ Result<StsClientConfig> resolve_sts(const AwsEnvironment& env, const AwsProfile&
 }
 
 Result<AwsCredentials> sts_assume_role(const StsClientConfig& sts, const AwsCredentials& source,
-                                       const AssumeRoleParams& params, EpochMillis now) {
+                                       const AssumeRoleParams& params) {
   return call_sts_for_credentials(sts, sts_request(sts, form_body("AssumeRole", params)),
-                                  "sts AssumeRole " + params.role_arn, params.role_arn, &source,
-                                  now);
+                                  "sts AssumeRole " + params.role_arn, params.role_arn, &source);
 }
 
 Result<AwsCredentials> sts_assume_role_with_web_identity(const StsClientConfig& sts,
@@ -165,14 +165,14 @@ Result<AwsCredentials> sts_assume_role_with_web_identity(const StsClientConfig& 
       sts,
       sts_request(sts, form_body("AssumeRoleWithWebIdentity", params) +
                            "&WebIdentityToken=" + aws_uri_encode(token.reveal(), false)),
-      "sts AssumeRoleWithWebIdentity " + params.role_arn, params.role_arn, nullptr, 0);
+      "sts AssumeRoleWithWebIdentity " + params.role_arn, params.role_arn, nullptr);
 }
 
 Result<CallerIdentity> sts_get_caller_identity(const StsClientConfig& sts,
-                                               const AwsCredentials& credentials, EpochMillis now) {
+                                               const AwsCredentials& credentials) {
   const std::string what = "sts GetCallerIdentity";
   auto body = call_sts(sts, sts_request(sts, "Action=GetCallerIdentity&Version=2011-06-15"), what,
-                       &credentials, now);
+                       &credentials);
   if (!body) return std::move(body).take_error();
   CallerIdentity identity{xml_text(*body, "Account"), xml_text(*body, "Arn"),
                           xml_text(*body, "UserId")};

@@ -2,7 +2,10 @@
 // service "sts") and AssumeRoleWithWebIdentity (unsigned) for the credential chain, and
 // GetCallerIdentity (whose account a registry is), all in the query protocol with XML answers. The
 // endpoint resolves like any service's (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile, else
-// the regional https://sts.<region>.amazonaws.com), so tests point it at a local server.
+// the regional https://sts.<region>.amazonaws.com), so tests point it at a local server. STS
+// answers are small and its errors rare: a call is attempted 3 times at most, with the one back-off
+// of the AWS clients (aws/retry_policy.hpp), on the config's clock (which also dates the
+// signatures).
 #pragma once
 
 #include <memory>
@@ -11,6 +14,7 @@
 #include "aws/aws_config.hpp"
 #include "aws/credentials.hpp"
 #include "http/http_client.hpp"
+#include "util/clock.hpp"
 
 namespace regsweep {
 
@@ -18,9 +22,13 @@ struct StsClientConfig {
   std::string endpoint_url;
   std::string signing_region;
   std::shared_ptr<HttpClient> http;
+  Clock* clock = &system_clock();  // never null
 };
 
-// Regional endpoint for `region`, or the global one (signed for us-east-1) when region is empty.
+constexpr int k_sts_max_attempts = 3;
+
+// Regional endpoint for `region`, or the global one (signed for us-east-1) when region is empty;
+// on env.clock.
 Result<StsClientConfig> resolve_sts(const AwsEnvironment& env, const AwsProfile& profile,
                                     const std::string& region, std::shared_ptr<HttpClient> http);
 
@@ -32,7 +40,7 @@ struct AssumeRoleParams {
 };
 
 Result<AwsCredentials> sts_assume_role(const StsClientConfig& sts, const AwsCredentials& source,
-                                       const AssumeRoleParams& params, EpochMillis now);
+                                       const AssumeRoleParams& params);
 Result<AwsCredentials> sts_assume_role_with_web_identity(const StsClientConfig& sts,
                                                          const AssumeRoleParams& params,
                                                          const Secret& token);
@@ -45,7 +53,7 @@ struct CallerIdentity {
   std::string user_id;
 };
 Result<CallerIdentity> sts_get_caller_identity(const StsClientConfig& sts,
-                                               const AwsCredentials& credentials, EpochMillis now);
+                                               const AwsCredentials& credentials);
 
 // The text of the first <tag>...</tag>, XML entities decoded; "" when absent. Exposed for tests.
 std::string xml_text(std::string_view xml, std::string_view tag);

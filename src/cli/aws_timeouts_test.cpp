@@ -57,5 +57,37 @@ TEST(AwsTimeouts, FlagsParseValidateAndReachTheSessionOptions) {
   }
 }
 
+TEST(AwsTimeouts, MaxRequestsPerSecondIsAPositiveFiniteNumber) {
+  EXPECT_EQ(*parse_requests_per_second("5", "--x"), 5.0);
+  EXPECT_EQ(*parse_requests_per_second("0.25", "--x"), 0.25);
+  for (const char* bad : {"0", "0.0", "-1", "nan", "inf", "1e3", "5/s", "", " 5", "0x10"}) {
+    auto value = parse_requests_per_second(bad, "--max-requests-per-second");
+    ASSERT_FALSE(value.ok()) << bad;
+    EXPECT_EQ(value.error().code, ErrorCode::invalid_input);
+    EXPECT_TRUE(value.error().message.starts_with("--max-requests-per-second: "))
+        << value.error().message;
+  }
+}
+
+TEST(AwsTimeouts, MaxRequestsPerSecondReachesTheSessionOptions) {
+  CLI::App app;
+  AwsTimeouts options;
+  add_aws_timeout_options(app, options, "AWS");
+  app.parse(std::vector<std::string>{"2.5", "--max-requests-per-second"});
+  AwsSessionOptions session;
+  options.apply_to(session);
+  EXPECT_EQ(session.max_requests_per_second, 2.5);
+  AwsSessionOptions defaults;
+  AwsTimeouts{}.apply_to(defaults);
+  EXPECT_EQ(defaults.max_requests_per_second, 0);  // no cap
+
+  CLI::App bad_app;
+  AwsTimeouts bad;
+  add_aws_timeout_options(bad_app, bad, "AWS");
+  EXPECT_THROW(bad_app.parse(std::vector<std::string>{"0", "--max-requests-per-second"}),
+               CLI::ParseError);
+  EXPECT_FALSE(bad.max_requests_per_second.has_value());
+}
+
 }  // namespace
 }  // namespace regsweep::cli

@@ -190,8 +190,7 @@ int run_run(const RunCommandOptions& options) {
     std::cerr << "regsweep run: " << options.config_path << " is invalid; nothing was contacted\n";
     return k_exit_usage;
   }
-  if (options.timeouts.connect) config->settings.timeouts.connect = options.timeouts.connect;
-  if (options.timeouts.read) config->settings.timeouts.read = options.timeouts.read;
+  config->settings.timeouts.override_with(options.timeouts);
   Clock& clock = system_clock();
   const auto now = now_option(options.now, clock);
   if (!now.ok()) return report_error("run", now.error());
