@@ -1,6 +1,7 @@
 // ECR request handling: authenticate, count, inject faults, dispatch, answer in ECR's envelope.
 #include "server.hpp"
 
+#include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
@@ -175,10 +176,35 @@ HttpServer::HttpServer(Emulator& emulator) : m_impl(std::make_unique<Impl>(emula
 
 HttpServer::~HttpServer() = default;
 
+namespace {
+
+// Debian's cpp-httplib is a compiled library that listens with a backlog of 5: a client opening
+// dozens of connections at once (regsweep with --concurrency 32, the benchmarks) loses SYNs and
+// waits a second for TCP to retry each. listen() again on the bound socket raises the backlog
+// (Linux updates it in place); the socket is found by its port, as httplib does not expose it.
+void widen_listen_backlog(int port) {
+  for (int fd = 3; fd < 1024; ++fd) {
+    sockaddr_in address{};
+    socklen_t length = sizeof address;
+    int listening = 0;
+    socklen_t flag_length = sizeof listening;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) continue;
+    if (address.sin_family != AF_INET || ntohs(address.sin_port) != port) continue;
+    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &flag_length) != 0 || !listening)
+      continue;
+    ::listen(fd, 1024);
+  }
+}
+
+}  // namespace
+
 int HttpServer::bind() {
   auto& config = m_impl->emu.config;
-  if (config.port == 0) return m_impl->http.bind_to_any_port(config.host);
-  return m_impl->http.bind_to_port(config.host, config.port) ? config.port : -1;
+  const int port = config.port == 0 ? m_impl->http.bind_to_any_port(config.host)
+                   : m_impl->http.bind_to_port(config.host, config.port) ? config.port
+                                                                         : -1;
+  if (port > 0) widen_listen_backlog(port);
+  return port;
 }
 
 bool HttpServer::run() {

@@ -25,12 +25,11 @@ USES = {
     "registry/snapshot": {"registry", "model", "util"},
     "inuse": {"aws", "http", "model", "util"},
     "journal": {"model", "util"},
-    "sweep": {"util", "http", "aws"},
     "app": {"util", "model", "policy", "plan", "http", "aws", "registry", "registry/ecr",
-            "registry/snapshot", "inuse", "journal", "sweep"},
+            "registry/snapshot", "inuse", "journal"},
     # The CLI reaches the journal only through app/ (one deletion session), except `journal show`,
     # which reads it to print it.
-    "cli": {"util", "model", "policy", "plan", "http", "aws", "registry", "inuse", "sweep", "app"},
+    "cli": {"util", "model", "policy", "plan", "http", "aws", "registry", "inuse", "app"},
     "web": {"util", "model", "policy", "plan", "registry", "inuse", "app"},
 }
 CLI_JOURNAL_READERS = {"cli/journal_command.cpp"}

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "app/concurrency.hpp"
 #include "app/deletions.hpp"
 #include "app/events.hpp"
 #include "journal/journal.hpp"
@@ -25,7 +26,7 @@ namespace regsweep {
 struct SessionOptions {
   std::string journal;  // empty: the state directory's journal.jsonl
   GetEnv env = process_env();
-  int concurrency = 4;  // repositories deleted in at once per registry
+  int concurrency = k_default_concurrency;  // repositories deleted in at once per registry
 };
 
 // Which repositories' leftovers to settle: true for a repository this run selects.
@@ -61,7 +62,7 @@ class DeletionSession {
   std::string m_journal_path;
   std::string m_lock_directory;
   std::string m_run_id;
-  int m_concurrency = 4;
+  int m_concurrency = k_default_concurrency;
   // The journal's records, read once at the first settle (it may be large).
   std::optional<std::vector<JournalRecord>> m_records;
 };

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "app/concurrency.hpp"
 #include "journal/journal.hpp"
 #include "model/image.hpp"
 #include "registry/registry.hpp"
@@ -61,8 +62,7 @@ struct ApplyProgress {
 };
 
 struct ApplyOptions {
-  int concurrency =
-      4;  // repositories worked on at once (docs/research/ecr-api.md §3.2: at most ~4 per region)
+  int concurrency = k_default_concurrency;  // repositories worked on at once (app/concurrency.hpp)
   std::size_t batch_size = 100;
   bool recheck = true;  // describe each batch again right before deleting it (safety rule 3)
   // Called after each batch, from worker threads, one call at a time.

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "app/concurrency.hpp"
 #include "app/events.hpp"
 #include "app/plan_fleet.hpp"
 #include "app/registry_sources.hpp"
@@ -17,8 +18,8 @@
 namespace regsweep {
 
 struct PlanRequest {
-  PlanOptions plan;     // now, prices, repository globs, protections (app/protections.hpp)
-  int concurrency = 4;  // repositories listed at once per registry
+  PlanOptions plan;  // now, prices, repository globs, protections (app/protections.hpp)
+  int concurrency = k_default_concurrency;  // repositories listed at once per registry
 };
 
 struct PlanOutcome {

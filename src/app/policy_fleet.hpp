@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "app/concurrency.hpp"
 #include "policy/diff.hpp"
 #include "policy/policy.hpp"
 #include "registry/registry.hpp"
@@ -27,7 +28,7 @@ struct FleetTarget {
 struct FleetOptions {
   RepositorySelection repositories;
   bool write = false;  // put/delete for real (--yes)
-  int concurrency = 4;
+  int concurrency = k_default_concurrency;
 };
 
 enum class FleetOutcome { unchanged, would_change, changed, failed };

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/concurrency.hpp"
 #include "app/events.hpp"
 #include "app/registry_sources.hpp"
 #include "plan/plan.hpp"
@@ -20,7 +21,7 @@ namespace regsweep {
 
 struct PreviewRequest {
   PlanOptions plan;  // now, prices, globs, protections
-  int concurrency = 4;
+  int concurrency = k_default_concurrency;
 };
 
 // The repositories of one registry that share one installed policy, planned with it.

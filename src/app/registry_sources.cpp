@@ -33,6 +33,13 @@ std::function<Result<std::string>()> caller_account(
 
 }  // namespace
 
+ApiCalls api_calls_of(const std::vector<OpenedRegistry>& opened) {
+  ApiCalls calls;
+  for (const auto& o : opened)
+    if (o.calls) add_calls(calls, o.calls->counts());
+  return calls;
+}
+
 std::string account_of_role(const std::string& role_arn) {
   // arn:PARTITION:iam::ACCOUNT:role/NAME
   constexpr std::string_view k_iam = ":iam::";
@@ -77,7 +84,7 @@ Result<std::vector<OpenedRegistry>> open_registries(const RegistrySource& source
                         make_ecr_registry(EcrTarget{session->region, registry_id,
                                                     caller_account(session->caller_identity)},
                                           std::move(client)),
-                        account, session->region});
+                        account, session->region, session->calls});
     }
   }
   return opened;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "aws/call_counter.hpp"
 #include "aws/timeouts.hpp"
 #include "registry/registry.hpp"
 #include "util/result.hpp"
@@ -31,7 +32,12 @@ struct OpenedRegistry {
   std::string account;  // the role's account or --registry-id; empty: the caller's own (ask
                         // registry->identity() for the real one)
   std::string region;   // empty for a snapshot
+  // The requests its clients sent, per operation (null for a snapshot): reports' apiCalls.
+  std::shared_ptr<const CallCounter> calls;
 };
+
+// The requests the registries' clients sent so far, summed per operation.
+ApiCalls api_calls_of(const std::vector<OpenedRegistry>& opened);
 
 // Fails whole (nothing contacted beyond credential resolution) if any pair cannot be opened.
 // Messages name the flag: "--snapshot FILE: ...", "--role-arn: ...".

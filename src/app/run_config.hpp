@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/concurrency.hpp"
 #include "app/protections.hpp"
 #include "aws/timeouts.hpp"
 #include "policy/policy.hpp"
@@ -37,7 +38,7 @@ struct RunTarget {
 };
 
 struct RunSettings {
-  int concurrency = 4;
+  int concurrency = k_default_concurrency;
   std::string output = "table";  // table | json
   std::string journal;           // empty: the default state directory
   double price_per_gb_month = 0.10;

@@ -12,8 +12,8 @@ std::vector<OpenedRegistry> selected(const std::vector<OpenedRegistry>& opened,
                                      SelectionWitness& witness) {
   std::vector<OpenedRegistry> out;
   for (const auto& o : opened) {
-    out.push_back(
-        {o.label, select_repositories(*o.registry, selection, &witness), o.account, o.region});
+    out.push_back({o.label, select_repositories(*o.registry, selection, &witness), o.account,
+                   o.region, o.calls});
   }
   return out;
 }

@@ -53,7 +53,7 @@ class RunUseCase : public ::testing::Test {
       std::vector<OpenedRegistry> out;
       out.push_back({"111111111111/" +
                          (source.regions.empty() ? std::string("us-east-1") : source.regions[0]),
-                     std::make_unique<ForwardingRegistry>(fake), "", "us-east-1"});
+                     std::make_unique<ForwardingRegistry>(fake), "", "us-east-1", nullptr});
       return out;
     };
     return r;

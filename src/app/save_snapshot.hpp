@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/concurrency.hpp"
 #include "app/events.hpp"
 #include "app/scan.hpp"
 #include "registry/registry.hpp"
@@ -17,7 +18,7 @@ namespace regsweep {
 struct SnapshotRequest {
   std::vector<std::string> repository_globs;
   std::string path;  // "-": stdout
-  int concurrency = 4;
+  int concurrency = k_default_concurrency;
 };
 
 // The inventory written (its skipped repositories were left out), or why nothing was.

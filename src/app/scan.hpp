@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "app/concurrency.hpp"
 #include "model/image.hpp"
 #include "registry/registry.hpp"
 #include "util/result.hpp"
@@ -24,7 +25,8 @@ struct ScanOptions {
   // Called after each repository is listed (or skipped): repositories done, total. Called from
   // worker threads, one call at a time.
   std::function<void(std::size_t done, std::size_t total)> on_progress;
-  int concurrency = 4;  // repositories listed at once (the backend paces its own API calls)
+  int concurrency =
+      k_default_concurrency;  // repositories listed at once (the backend paces its own API calls)
 };
 
 Result<std::shared_ptr<const Inventory>> scan_registry(Registry& registry,

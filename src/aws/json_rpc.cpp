@@ -95,6 +95,7 @@ class JsonClient final : public AwsJsonClient {
     if (m_hooks.log)
       log(what + ": POST " + redact_url(request.url) + describe_headers(request.headers) +
           " body " + std::to_string(request.body.size()) + " bytes");
+    if (m_hooks.counter) m_hooks.counter->add(operation);
     auto result = exchange(request, what);
     if (m_hooks.pacer)
       m_hooks.pacer->after_attempt(operation, sent,

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "aws/call_counter.hpp"
 #include "aws/credentials.hpp"
 #include "aws/rate_control.hpp"
 #include "aws/retry_policy.hpp"
@@ -41,6 +42,8 @@ struct RetryHooks {
   RetryLog log;
   // Client-side rate control around every attempt; null: none (standard mode without a cap).
   std::shared_ptr<RequestPacer> pacer;
+  // Every attempt counted per operation (reports' apiCalls); null: not counted.
+  std::shared_ptr<CallCounter> counter;
 };
 
 class AwsJsonClient {

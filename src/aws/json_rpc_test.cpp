@@ -52,10 +52,12 @@ struct Fixture {
   double random_value = 0.999;
   RetryOptions retry;
   std::shared_ptr<RequestPacer> pacer;
+  std::shared_ptr<CallCounter> counter = std::make_shared<CallCounter>();
 
   std::unique_ptr<AwsJsonClient> client() {
     clock.set_random(random_value);
-    RetryHooks hooks{clock, [this](std::string_view line) { logs.emplace_back(line); }, pacer};
+    RetryHooks hooks{clock, [this](std::string_view line) { logs.emplace_back(line); }, pacer,
+                     counter};
     return make_aws_json_client({"ecr", "us-east-1", "https://api.ecr.us-east-1.amazonaws.com",
                                  "AmazonEC2ContainerRegistry_V20150921"},
                                 creds, http, retry, hooks);
@@ -154,6 +156,8 @@ TEST(AwsJsonClient, ThrottleThenSuccess) {
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(f.http->requests.size(), 3u);
   ASSERT_EQ(f.sleeps().size(), 2u);
+  // Every attempt is a request the quota (and apiCalls) sees.
+  EXPECT_EQ(f.counter->counts(), (ApiCalls{{"DescribeImages", 3}}));
   // Each attempt is signed afresh: all three carry their own Authorization.
   for (auto& r : f.http->requests)
     EXPECT_EQ(std::count_if(r.headers.begin(), r.headers.end(),

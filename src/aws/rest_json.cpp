@@ -46,6 +46,7 @@ class RestClient final : public AwsRestClient {
       auto signed_request = sign_request(
           request, *credentials, {m_endpoint.region, m_endpoint.service}, m_hooks.clock.now());
       if (!signed_request) return signed_request.error();
+      if (m_hooks.counter) m_hooks.counter->add(operation);
       auto result = exchange(request, what);
       if (m_hooks.pacer)
         m_hooks.pacer->after_attempt(operation, sent,

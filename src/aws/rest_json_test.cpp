@@ -48,7 +48,8 @@ struct Fixture {
     credentials.secret_access_key = Secret("secret");
     return make_aws_rest_client(
         {"lambda", "eu-west-1", "https://lambda.eu-west-1.amazonaws.com/", ""},
-        make_static_credentials_provider(credentials), http, retry, RetryHooks{clock, {}, pacer});
+        make_static_credentials_provider(credentials), http, retry,
+        RetryHooks{clock, {}, pacer, nullptr});
   }
 };
 

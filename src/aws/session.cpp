@@ -69,7 +69,8 @@ Result<RetryMode> resolve_retry_mode(const AwsEnvironment& env, const AwsProfile
 
 RetryHooks session_hooks(const AwsSession& session, const AwsServiceEndpoint& endpoint,
                          RetryLog log) {
-  return RetryHooks{*session.clock, std::move(log), session_pacer(session, endpoint)};
+  return RetryHooks{*session.clock, std::move(log), session_pacer(session, endpoint),
+                    session.calls};
 }
 
 }  // namespace

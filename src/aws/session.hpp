@@ -96,6 +96,8 @@ struct AwsSession {
   std::string rate_scope;              // the role ARN, else "profile NAME": part of the rate key
   Clock* clock = &system_clock();      // never null
   std::shared_ptr<RateControllers> rate_controllers;
+  // Requests sent by this session's clients, per operation (reports' apiCalls).
+  std::shared_ptr<CallCounter> calls = std::make_shared<CallCounter>();
 };
 
 Result<AwsSession> open_aws_session(const AwsSessionOptions& options);

@@ -93,7 +93,8 @@ int run_apply(const ApplyCommandOptions& options) {
                             flags.price_per_gb_month,
                             outcome.transitions,
                             outcome.skipped_repositories,
-                            std::nullopt};
+                            std::nullopt,
+                            api_calls_of(*opened)};
   if (saved) render.not_as_planned = outcome.not_as_planned;
   const bool complete = saved ? outcome.skipped_repositories == 0 : outcome.planned.complete();
   const int code = report_deletion("apply", outcome.deletion, complete, render, flags.quiet);

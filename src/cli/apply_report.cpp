@@ -82,6 +82,8 @@ void render_apply_report(const ApplyReport& report, const ApplyRenderOptions& op
     }
     out["notApplied"] = {{"transitions", options.transitions_not_applied},
                          {"reason", options.transitions_not_applied ? k_transition_note : ""}};
+    out["apiCalls"] = json::object();
+    for (const auto& [operation, count] : options.api_calls) out["apiCalls"][operation] = count;
     out["totals"] = {{"deleted", report.deleted},
                      {"failed", report.failed},
                      {"skipped", report.skipped},
@@ -116,6 +118,12 @@ void render_apply_report(const ApplyReport& report, const ApplyRenderOptions& op
   if (options.skipped_repositories > 0) {
     text += counted(options.skipped_repositories, "repository was", "repositories were") +
             " skipped because listing failed; nothing in them was deleted\n";
+  }
+  if (!options.api_calls.empty()) {
+    std::string parts;
+    for (const auto& [operation, count] : options.api_calls)
+      parts += (parts.empty() ? "" : ", ") + operation + " " + std::to_string(count);
+    text += "API calls: " + std::to_string(total_calls(options.api_calls)) + " (" + parts + ")\n";
   }
   write_stdout(text);
 }

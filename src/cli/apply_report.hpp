@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app/deleting.hpp"
+#include "aws/call_counter.hpp"
 #include "plan/saved_plan.hpp"
 
 namespace regsweep::cli {
@@ -25,6 +26,7 @@ struct ApplyRenderOptions {
   std::uint64_t skipped_repositories = 0;  // listing failed: nothing of them was touched
   // apply --plan only: images the plan expires left alone because they changed since
   std::optional<std::vector<SavedPlanMismatch>> not_as_planned;
+  ApiCalls api_calls;  // the requests of the whole run, per operation: "apiCalls"
 };
 
 void render_apply_report(const ApplyReport& report, const ApplyRenderOptions& options);

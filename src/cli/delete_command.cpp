@@ -121,9 +121,13 @@ int run_delete(DeleteCommandOptions options) {
   };
   const OneOffOutcome outcome = delete_one_off(*opened, request, system_clock(), events);
   events.finish_progress();
-  ApplyRenderOptions render{
-      json,        options.quiet, options.price_per_gb_month, 0, outcome.skipped_repositories,
-      std::nullopt};
+  ApplyRenderOptions render{json,
+                            options.quiet,
+                            options.price_per_gb_month,
+                            0,
+                            outcome.skipped_repositories,
+                            std::nullopt,
+                            api_calls_of(*opened)};
   const bool complete = outcome.skipped_repositories == 0 && outcome.not_found.empty();
   if (outcome.deletion.ending == DeletionEnding::nothing_to_delete && !json)
     return complete ? k_exit_ok : k_exit_failed;

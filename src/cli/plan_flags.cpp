@@ -32,7 +32,7 @@ void add_plan_flags(CLI::App& sub, PlanFlags& flags, PlanCommand command) {
                  "Table: changed images listed per repository (0: all)")
       ->check(finite_at_least(0));
   sub.add_option("--concurrency", flags.concurrency,
-                 "Repositories listed and worked on at once per registry (default 4)")
+                 "Repositories listed and worked on at once per registry (default 32)")
       ->check(finite_between(1, 64));
   sub.add_flag("--quiet,-q", flags.quiet,
                command == PlanCommand::apply ? "Totals and problems only; no progress line"

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/concurrency.hpp"
 #include "app/plan_registries.hpp"
 #include "cli/protection_options.hpp"
 #include "util/clock.hpp"
@@ -27,7 +28,7 @@ struct PlanFlags {
   double price_per_gb_month = 0.10;
   double archive_price_per_gb_month = -1.0;  // < 0: the standard price
   std::size_t max_rows = 0;
-  int concurrency = 4;
+  int concurrency = k_default_concurrency;
   bool quiet = false;
   ProtectionFlags protection;
 };

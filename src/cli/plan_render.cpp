@@ -84,6 +84,8 @@ PlanJsonOptions plan_json_options(const std::vector<OpenedRegistry>& opened,
                                    : std::to_string(opened.size()) + " registries";
   if (opened.size() > 1) json.sources_json = sources_of(opened).dump();
   json.skipped_registries = fleet.unlisted;
+  for (const auto& [operation, count] : api_calls_of(opened))
+    json.api_calls.emplace_back(operation, count);
   return json;
 }
 
@@ -94,8 +96,17 @@ void render_fleet_plan(FleetPlan& fleet, const Policy& policy,
     render_plan_json(fleet.merged, policy, plan_json_options(opened, fleet), to_stdout);
   } else {
     render_fleet_table(fleet, policy, options);
+    write_stdout(api_calls_line(api_calls_of(opened)));
   }
   std::fflush(stdout);
+}
+
+std::string api_calls_line(const ApiCalls& calls) {
+  if (calls.empty()) return {};
+  std::string parts;
+  for (const auto& [operation, count] : calls)
+    parts += (parts.empty() ? "" : ", ") + operation + " " + std::to_string(count);
+  return "API calls: " + std::to_string(total_calls(calls)) + " (" + parts + ")\n";
 }
 
 Status save_plan_json(const std::string& path, FleetPlan& fleet, const Policy& policy,

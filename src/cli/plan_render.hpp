@@ -39,6 +39,10 @@ nlohmann::json sources_of(const std::vector<OpenedRegistry>& opened);
 PlanJsonOptions plan_json_options(const std::vector<OpenedRegistry>& opened,
                                   const FleetPlan& fleet);
 
+// "API calls: 801 (BatchDeleteImage 200, BatchGetImage 200, DescribeImages 400, ...)"; empty
+// when no call was made (a snapshot).
+std::string api_calls_line(const ApiCalls& calls);
+
 // `plan -o FILE`: the JSON document written to FILE.tmp, fsync'd and renamed, so a half-written
 // plan is never left where `apply --plan` would read it.
 Status save_plan_json(const std::string& path, FleetPlan& fleet, const Policy& policy,

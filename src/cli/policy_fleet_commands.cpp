@@ -10,6 +10,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "app/concurrency.hpp"
 #include "app/policy_file.hpp"
 #include "app/policy_fleet.hpp"
 #include "app/registry_sources.hpp"
@@ -31,7 +32,7 @@ struct PolicyFleetOptions {
   std::vector<std::string> exclude_globs;
   bool all = false;
   bool yes = false;
-  int concurrency = 4;
+  int concurrency = k_default_concurrency;
   std::string output = "table";
   std::string out_path;  // get: -o DIR|FILE
 };

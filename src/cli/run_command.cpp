@@ -73,9 +73,13 @@ class RunPrinter final : public RunEvents {
     }
     if (table() && (deletion.ending == DeletionEnding::deleted ||
                     deletion.ending == DeletionEnding::nothing_to_delete)) {
-      render_apply_report(deletion.report,
-                          {false, false, m_settings.price_per_gb_month, outcome.transitions,
-                           outcome.skipped_repositories, std::nullopt});
+      render_apply_report(deletion.report, {false,
+                                            false,
+                                            m_settings.price_per_gb_month,
+                                            outcome.transitions,
+                                            outcome.skipped_repositories,
+                                            std::nullopt,
+                                            {}});
     }
     if (table()) write_stdout("\n");
   }

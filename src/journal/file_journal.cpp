@@ -1,6 +1,7 @@
-// The journal file: O_APPEND so concurrent runs interleave whole lines, one write() per record so a
-// crash leaves at most one torn line (at the end), fsync() before returning so "appended" means
-// "on disk" before the delete call is made.
+// The journal file: O_APPEND so concurrent runs interleave whole lines; the lines of concurrent
+// appends go out in one write() and one fsync() (group commit), so a crash leaves at most one torn
+// line (at the end), and an append returns only once its lines are on disk: "appended" means "on
+// disk" before the delete call is made.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -92,9 +93,31 @@ Status FileJournal::append_all(std::span<const JournalRecord> records) {
   if (records.empty()) return ok_status();
   std::string lines;
   for (const auto& record : records) lines += to_journal_line(record) + "\n";
-  std::lock_guard lock(m_mutex);
-  if (auto status = write_all(m_fd, lines, m_path); !status) return status;
-  if (::fsync(m_fd) != 0) return io_error(m_path, "fsync");
+  std::unique_lock lock(m_mutex);
+  m_queued += lines;
+  const std::uint64_t ticket = ++m_enqueued;
+  while (m_settled < ticket) {
+    if (m_flushing) {
+      m_flushed.wait(lock);
+      continue;
+    }
+    // Lead: write out everything queued so far, ours included, outside the lock.
+    m_flushing = true;
+    const std::uint64_t first = m_settled + 1, last = m_enqueued;
+    std::string batch = std::move(m_queued);
+    m_queued.clear();
+    lock.unlock();
+    Status written = write_all(m_fd, batch, m_path);
+    if (written && ::fsync(m_fd) != 0) written = io_error(m_path, "fsync");
+    lock.lock();
+    if (!written) m_failures.push_back({first, last, written.error()});
+    m_settled = last;
+    m_flushing = false;
+    m_flushed.notify_all();
+  }
+  for (const auto& failure : m_failures) {
+    if (ticket >= failure.first && ticket <= failure.last) return failure.error;
+  }
   return ok_status();
 }
 

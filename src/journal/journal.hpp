@@ -9,6 +9,7 @@
 // Timestamps come from the caller (the sweep layer owns the clock), so tests are deterministic.
 #pragma once
 
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -119,7 +120,21 @@ class FileJournal final : public Journal {
   FileJournal(std::string path, int fd) : m_path(std::move(path)), m_fd(fd) {}
   std::string m_path;
   int m_fd = -1;
-  std::mutex m_mutex;  // one append (write + fsync) at a time: lines never interleave
+  // Group commit across threads: appends queue their lines; one of them (the leader) writes
+  // everything queued with one write() and one fsync(), and each caller returns once its own lines
+  // are durable (or the write that carried them failed). Repositories deleted in parallel then
+  // share fsyncs instead of waiting for each other's.
+  std::mutex m_mutex;
+  std::condition_variable m_flushed;
+  std::string m_queued;
+  std::uint64_t m_enqueued = 0;  // tickets handed out
+  std::uint64_t m_settled = 0;   // tickets whose write is done (durable or failed)
+  bool m_flushing = false;
+  struct FailedFlush {
+    std::uint64_t first, last;
+    Error error;
+  };
+  std::vector<FailedFlush> m_failures;
 };
 
 // The most a journal may hold to be read (journal show, settling interrupted runs): the whole

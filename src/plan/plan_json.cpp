@@ -246,6 +246,14 @@ void render_plan_document(const PlanDocument& document, JsonWriter::Sink sink) {
   }
   out.end_array();
   out.newline();
+  out.key("apiCalls");
+  out.begin_object();
+  for (const auto& [operation, count] : document.api_calls) {
+    out.key(operation);
+    out.value(count);
+  }
+  out.end_object();
+  out.newline();
   out.key("totals");
   write_plan_totals(out, document.totals, true);
   out.end_object();
@@ -265,6 +273,7 @@ void render_plan_json(const Plan& plan, const Policy& policy, const PlanJsonOpti
   document.sections.push_back({&plan, &policy, std::nullopt, ""});
   document.skipped_repositories = plan.skipped;
   document.skipped_registries = options.skipped_registries;
+  document.api_calls = options.api_calls;
   document.totals = plan.totals;
   render_plan_document(document, std::move(sink));
 }

@@ -3,9 +3,11 @@
 // building a DOM, in Inventory order, every image of every planned repository (kept ones too).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "plan/plan.hpp"
@@ -21,6 +23,8 @@ struct PlanJsonOptions {
   std::string sources_json;
   // Registries whose repositories could not be listed at all: "skippedRegistries".
   std::vector<SkippedRepository> skipped_registries;
+  // Requests sent to make the plan, per operation: "apiCalls" (empty for a snapshot).
+  std::vector<std::pair<std::string, std::uint64_t>> api_calls;
 };
 
 void render_plan_json(const Plan& plan, const Policy& policy, const PlanJsonOptions& options,
@@ -46,6 +50,7 @@ struct PlanDocument {
   std::vector<PlanSection> sections;
   std::vector<SkippedRepository> skipped_repositories;
   std::vector<SkippedRepository> skipped_registries;
+  std::vector<std::pair<std::string, std::uint64_t>> api_calls;
   PlanTotals totals;
 };
 

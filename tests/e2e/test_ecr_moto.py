@@ -90,6 +90,21 @@ class TestAgainstMoto(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr + result.stdout)
         self.assertEqual(self.survivors(), {self.digests["prod"], self.digests["tmp-3"]})
 
+    # Issue 16: moto answers BatchDeleteImage of untagged images by digest with empty imageIds
+    # and failures; the images are gone all the same, and regsweep says so (exit 0).
+    def test_delete_untagged_against_moto_reports_the_images_deleted(self):
+        untagged = {self.ecr.put_image(repositoryName="team/app", imageManifest=manifest(n))
+                    ["image"]["imageId"]["imageDigest"] for n in (10, 11)}
+        before = self.survivors()
+        self.assertTrue(untagged <= before)
+        result = self.regsweep("delete", "--repository-name", "team/app", "--untagged", "--yes",
+                               "--output", "json", "--journal", os.path.join(self.tmp, "j.jsonl"), *FRESH_OK)
+        self.assertEqual(result.returncode, 0, result.stderr + result.stdout)
+        report = json.loads(result.stdout)
+        self.assertEqual({d["imageDigest"] for d in report["deleted"]}, untagged)
+        self.assertEqual(report["failed"], [])
+        self.assertEqual(self.survivors(), before - untagged)
+
     def test_apply_without_yes_refuses(self):
         result = self.regsweep("apply", "--policy", self.policy, *FRESH_OK)
         self.assertEqual(result.returncode, 2)

@@ -17,7 +17,7 @@ FakeRegistry& UseCaseFixture::add_registry(const std::string& label, const std::
   auto fake = std::make_unique<FakeRegistry>();
   fake->identity_value = {RegistryKind::ecr, account, region};
   FakeRegistry& ref = *fake;
-  m_opened.push_back({label, std::move(fake), account, region});
+  m_opened.push_back({label, std::move(fake), account, region, nullptr});
   return ref;
 }
 
