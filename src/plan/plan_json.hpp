@@ -3,6 +3,7 @@
 // building a DOM, in Inventory order, every image of every planned repository (kept ones too).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,12 @@
 
 namespace regsweep {
 
+// One worker's part of a fleet (--shard-index/--shard-count): written as the top-level "shard".
+struct PlanShard {
+  std::uint32_t index = 0;
+  std::uint32_t count = 1;
+};
+
 struct PlanJsonOptions {
   std::string source;  // what was planned, e.g. "snapshot examples/demo-registry.json"
   // Several registries (issue 5): a JSON array written as the top-level "sources" member when not
@@ -21,6 +28,7 @@ struct PlanJsonOptions {
   std::string sources_json;
   // Registries whose repositories could not be listed at all: "skippedRegistries".
   std::vector<SkippedRepository> skipped_registries;
+  std::optional<PlanShard> shard = std::nullopt;
 };
 
 void render_plan_json(const Plan& plan, const Policy& policy, const PlanJsonOptions& options,
@@ -39,6 +47,7 @@ struct PlanSection {
 struct PlanDocument {
   std::string source;
   std::string sources_json;
+  std::optional<PlanShard> shard = std::nullopt;
   EpochMillis now = 0;
   double price_per_gb_month = 0;
   double archive_price_per_gb_month = 0;
