@@ -27,6 +27,7 @@ constexpr int k_exit_failed = 1;
 constexpr int k_exit_usage = 2;
 
 void setup_plan(CLI::App& sub, RunFunction& run);
+void setup_plan_merge(CLI::App& sub, RunFunction& run);  // plan_merge_command.cpp: plan merge
 void setup_policy(CLI::App& sub, RunFunction& run);
 void setup_apply(CLI::App& sub, RunFunction& run);
 void setup_delete(CLI::App& sub, RunFunction& run);

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@ struct PlanRenderOptions {
   bool json = false;
   std::size_t max_rows = 0;
   bool quiet = false;  // table: totals only
+  std::optional<PlanShard> shard =
+      std::nullopt;  // JSON: one worker's part of a fleet ("shard", and "sources")
 };
 
 // The table or the JSON document on stdout. Leaves the plan as it was (repository plans are lent
@@ -36,8 +39,9 @@ void render_fleet_table(FleetPlan& fleet, const Policy& policy, const PlanRender
 nlohmann::json sources_of(const std::vector<OpenedRegistry>& opened);
 
 // The options of the plan-json document of a fleet plan (source, sources, skipped registries).
-PlanJsonOptions plan_json_options(const std::vector<OpenedRegistry>& opened,
-                                  const FleetPlan& fleet);
+// With a shard, "sources" is written even for one registry or none: `plan merge` joins them.
+PlanJsonOptions plan_json_options(const std::vector<OpenedRegistry>& opened, const FleetPlan& fleet,
+                                  std::optional<PlanShard> shard = std::nullopt);
 
 // "API calls: 801 (BatchDeleteImage 200, BatchGetImage 200, DescribeImages 400, ...)"; empty
 // when no call was made (a snapshot).
@@ -46,6 +50,7 @@ std::string api_calls_line(const ApiCalls& calls);
 // `plan -o FILE`: the JSON document written to FILE.tmp, fsync'd and renamed, so a half-written
 // plan is never left where `apply --plan` would read it.
 Status save_plan_json(const std::string& path, FleetPlan& fleet, const Policy& policy,
-                      const std::vector<OpenedRegistry>& opened);
+                      const std::vector<OpenedRegistry>& opened,
+                      std::optional<PlanShard> shard = std::nullopt);
 
 }  // namespace regsweep::cli

@@ -21,6 +21,7 @@
 #include "cli/plan_render.hpp"
 #include "cli/policy_fleet_report.hpp"
 #include "cli/protection_options.hpp"
+#include "cli/source_options.hpp"
 #include "util/input_file.hpp"
 #include "util/size.hpp"
 
@@ -34,6 +35,7 @@ struct RunCommandOptions {
   std::string now;  // empty: the clock (tests pin it)
   bool allow_future_now = false;
   AwsTimeouts timeouts;  // --cli-*-timeout: over the config's settings
+  ShardFlags shard;
 };
 
 // Renders each target as it runs (nothing in JSON mode: the summary document is the output).
@@ -200,6 +202,8 @@ int run_run(const RunCommandOptions& options) {
   if (!now.ok()) return report_error("run", now.error());
   if (auto future = refuse_future_now(*now, options.allow_future_now, clock); !future.ok())
     return report_error("run", future.error());
+  auto shard = shard_of_flags(options.shard);
+  if (!shard.ok()) return report_error("run", shard.error());
   if (options.check) {
     std::cout << options.config_path << ": valid, "
               << counted(config->targets.size(), "target", "targets") << "\n";
@@ -217,7 +221,9 @@ int run_run(const RunCommandOptions& options) {
   }
   const RunSettings& settings = prepared->config.settings;
   RunPrinter printer(settings, options.yes);
-  const auto results = run_targets(*prepared, {options.yes, *now}, clock, printer);
+  RunRequest request{options.yes, *now};
+  request.shard = *shard;
+  const auto results = run_targets(*prepared, request, clock, printer);
   for (std::size_t i = 0; i < results.size(); ++i)
     report_unresolved(results[i].unresolved_in_use, "run: " + results[i].name);
   print_summary(results, settings, options.yes);
@@ -244,6 +250,7 @@ void setup_run(CLI::App& sub, RunFunction& run) {
   sub.add_flag("--allow-future-now", options->allow_future_now,
                "Accept a --now later than the clock (fresh images are still kept)");
   add_aws_timeout_options(sub, options->timeouts, "Options");
+  add_shard_options(sub, options->shard);
   sub.callback([&run, options] { run = [options] { return run_run(*options); }; });
 }
 

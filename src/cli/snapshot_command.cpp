@@ -25,6 +25,8 @@ struct SnapshotCommandOptions {
 };
 
 int run_snapshot(const SnapshotCommandOptions& options) {
+  if (auto one = check_one_registry(options.source, "snapshot"); !one.ok())
+    return report_error("snapshot", one.error());
   auto opened = open_registries(options.source);
   if (!opened.ok()) return report_error("snapshot", opened.error());
   if (opened->size() != 1) {

@@ -16,6 +16,12 @@
 
 namespace regsweep {
 
+// One worker's part of a fleet (--shard-index/--shard-count): written as the top-level "shard".
+struct PlanShard {
+  std::uint32_t index = 0;
+  std::uint32_t count = 1;
+};
+
 struct PlanJsonOptions {
   std::string source;  // what was planned, e.g. "snapshot examples/demo-registry.json"
   // Several registries (issue 5): a JSON array written as the top-level "sources" member when not
@@ -25,6 +31,7 @@ struct PlanJsonOptions {
   std::vector<SkippedRepository> skipped_registries;
   // Requests sent to make the plan, per operation: "apiCalls" (empty for a snapshot).
   std::vector<std::pair<std::string, std::uint64_t>> api_calls;
+  std::optional<PlanShard> shard = std::nullopt;
 };
 
 void render_plan_json(const Plan& plan, const Policy& policy, const PlanJsonOptions& options,
@@ -43,6 +50,7 @@ struct PlanSection {
 struct PlanDocument {
   std::string source;
   std::string sources_json;
+  std::optional<PlanShard> shard = std::nullopt;
   EpochMillis now = 0;
   double price_per_gb_month = 0;
   double archive_price_per_gb_month = 0;
