@@ -99,6 +99,8 @@ std::vector<ImageRow> build_rows(const Repository& repository, const RepositoryP
       row.protected_by_regsweep = true;
     } else if (explainer) {
       row.reason = std::string((*explainer)(plan->verdicts[i]));
+    } else {
+      row.reason = "keep: no lifecycle policy installed";
     }
   }
   // Where each image belongs: a referrer under its subject, an index's child under the index (a

@@ -29,9 +29,10 @@ let ui;
 let context;
 let work;
 
-function shot(page, name) {
+function shot(page, name, selector) {
   mkdirSync(SHOTS, { recursive: true });
-  return page.screenshot({ path: path.join(SHOTS, name) });
+  const file = path.join(SHOTS, name);
+  return selector ? page.locator(selector).screenshot({ path: file }) : page.screenshot({ path: file });
 }
 
 async function openPage(hash = '#/') {
@@ -65,8 +66,9 @@ before(async () => {
   work = scratch('regsweep-web-test-');
   writeFileSync(path.join(work, 'keep.txt'), `${PROTECTED}\n`);
   emulator = await startEmulator(DEMO);
+  // The views plan with the demo policy (no policy is installed in the emulator).
   ui = await startUi(['--endpoint-url', emulator.endpoint, '--now', NOW, '--journal', path.join(work, 'journal.jsonl'),
-    '--keep-file', path.join(work, 'keep.txt')]);
+    '--keep-file', path.join(work, 'keep.txt'), '--policy', DEMO_POLICY]);
   context = await chromium.launchPersistentContext(scratch('regsweep-web-chromium-'), {
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -193,7 +195,7 @@ test('repository: filter untagged older than 30 days; nested index children; scr
 });
 
 test('policy editor: an invalid policy shows its error at the line and column `policy validate` names', async () => {
-  const text = readFileSync(DEMO_POLICY, 'utf8').replace('"countUnit": "days",\n', '');
+  const text = readFileSync(DEMO_POLICY, 'utf8').replace(/\n\s*"countUnit": "days",/, '');
   const file = path.join(work, 'invalid.json');
   writeFileSync(file, text);
   let stderr = '';
@@ -215,6 +217,10 @@ test('policy editor: an invalid policy shows its error at the line and column `p
   const item = await page.waitForSelector(`#policy-problems li[data-line="${line}"][data-column="${column}"]`);
   assert.match(await item.textContent(), new RegExp(`line ${line}, column ${column}: `));
   assert.equal(await page.$eval(`#policy-gutter span[data-line="${line}"]`, (s) => s.className), 'err');
+  // The problem's link puts the caret at that line and column.
+  await item.$eval('button', (b) => b.click());
+  const caret = await page.$eval('#policy-text', (t) => t.value.slice(0, t.selectionStart).split('\n'));
+  assert.deepEqual([caret.length, caret[caret.length - 1].length + 1], [line, column]);
   await shot(page, 'policy-editor.png');
   await page.close();
 });
@@ -257,7 +263,7 @@ test('select 3 images with shift-click, see the impact, type to confirm, delete;
   await page.fill('#delete-confirm', 'payments/worke');
   assert.equal(await page.isDisabled('#delete-go'), true);
   await page.fill('#delete-confirm', 'payments/worker');
-  await shot(page, 'delete-impact.png');
+  await shot(page, 'delete-impact.png', '#delete-dialog');
   await page.click('#delete-go');
   await page.waitForSelector('#delete-summary');
   assert.match(await page.textContent('#delete-summary'), /^Deleted 3, already gone 0, skipped 0, failed 0/);

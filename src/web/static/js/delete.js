@@ -12,9 +12,10 @@ const $ = (id) => document.getElementById(id);
 function itemLine(item) {
   const name = item.tags.length ? item.tags.join(', ') : 'untagged';
   const what = item.tag ? `untag ${item.tag}` : `${shortDigest(item.digest)} (${name})`;
+  // A selected image's reason is only "named by --digest": the selection itself.
   return h('li', { dataset: { digest: item.digest } }, h('strong', {}, what), ' ', bytes(item.freesImage ? item.size : 0),
-    item.selected ? '' : h('span', { class: 'follows' }, ' — goes with the selection: '), item.selected ? ' — ' : '',
-    h('span', { class: 'muted' }, item.reason));
+    item.selected ? null : h('span', { class: 'follows' }, ' — goes with the selection: '),
+    item.selected ? null : h('span', { class: 'muted' }, item.reason));
 }
 
 function renderImpact(box, impact) {

@@ -146,7 +146,7 @@ export async function renderOverview(main, context) {
   modeBox.append(h('span', { class: 'mode-label' }, 'Plan with: '),
     radio('installed', 'each repository’s installed policy', true), ' ',
     radio('chosen', 'the editor’s policy', data.chosenPolicy !== null),
-    data.readOnly ? h('span', { class: 'badge' }, 'read-only snapshot') : null);
+    ...(data.readOnly ? [h('span', { class: 'badge' }, 'read-only snapshot')] : []));
 
   const storage = data.repositories.map((r) => ({ label: r.name, value: r.bytes, part: r.plan.bytesExpiring }))
     .sort((a, b) => b.value - a.value);

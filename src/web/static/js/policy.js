@@ -92,6 +92,10 @@ export async function renderPolicy(main, context) {
     pos += Math.max(0, column - 1);
     editor.focus();
     editor.setSelectionRange(pos, pos);
+    // Bring the line into view (a textarea does not always scroll to a caret set by script).
+    const lineHeight = parseFloat(getComputedStyle(editor).lineHeight) || 19.5;
+    editor.scrollTop = Math.max(0, (line - 6) * lineHeight);
+    gutter.scrollTop = editor.scrollTop;
   }
 
   async function validate() {
@@ -190,7 +194,7 @@ export async function renderPolicy(main, context) {
         const result = await post('/api/policy/put', { text: editor.value, repositories: selected(), confirm: 'install' });
         clear(body).append(h('h3', {}, 'Installed'), diffList(result.results));
       } catch (e) {
-        clear(body).append(h('p', { class: 'error' }, e.message), e.body && e.body.results ? diffList(e.body.results) : null);
+        clear(body).append(h('p', { class: 'error' }, e.message), ...(e.body && e.body.results ? [diffList(e.body.results)] : []));
       }
     };
   }

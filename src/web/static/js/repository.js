@@ -73,12 +73,12 @@ export function renderRepository(main, registry, name, context) {
     };
     add('tags', 'Tags', 'tags');
     add('digest', 'Digest', 'digest');
-    add('kind', 'Kind');
-    add('pushed', 'Pushed');
-    add('pulled', 'Last pulled');
+    add('kind', 'Kind', 'kind');
+    add('pushed', 'Pushed', 'time');
+    add('pulled', 'Last pulled', 'time');
     add('size', 'Size', 'num');
-    add('storage', 'Class');
-    add('media', 'Media type');
+    add('storage', 'Class', 'storage');
+    add('media', 'Media type', 'media');
     add('action', 'Verdict', 'verdict');
     thead.append(h('tr', {}, cols));
   }
