@@ -241,6 +241,8 @@ test('policy editor: the preview counts equal `regsweep plan --output json` for 
     { images: Number(shown.images), expiring: Number(shown.expiring), transitioning: Number(shown.transitioning), kept: Number(shown.kept), bytes: Number(shown.bytes) },
     { images: s.images, expiring: s.expiring, transitioning: s.transitioning, kept: s.kept, bytes: s.bytesExpiring });
   assert.ok(s.expiring > 0);
+  await page.$eval('#policy-text', (t) => { t.scrollTop = 0; t.dispatchEvent(new Event('scroll')); });
+  await page.$eval('#policy-output', (el) => el.scrollIntoView());
   await shot(page, 'policy-preview.png');
   await page.close();
 });

@@ -141,15 +141,15 @@ export async function renderPolicy(main, context) {
           h('div', { class: 'card' }, h('div', { class: 'card-label' }, 'Would archive'), h('div', { class: 'card-value' }, count(t.transitioning)), h('div', { class: 'card-sub' }, bytes(t.bytesTransitioning))),
           h('div', { class: 'card' }, h('div', { class: 'card-label' }, 'Kept'), h('div', { class: 'card-value' }, count(t.kept)), h('div', { class: 'card-sub' }, '\u00a0')),
           h('div', { class: 'card' }, h('div', { class: 'card-label' }, 'Saves'), h('div', { class: 'card-value' }, money(t.monthlySavings)), h('div', { class: 'card-sub' }, 'per month'))),
-        h('table', { class: 'grid compact' }, h('thead', {}, h('tr', {}, ['Repository', 'Images', 'Expire', 'Archive', 'Frees', 'Saves / month'].map((c) => h('th', { scope: 'col' }, c)))),
+        h('table', { class: 'grid compact' }, h('thead', {}, h('tr', {}, ['Repository', 'Images', 'Expire', 'Archive', 'Frees', 'Saves / month'].map((c, i) => h('th', { scope: 'col', class: i ? 'num' : '' }, c)))),
           h('tbody', {}, answer.repositories.map((r) => h('tr', {}, h('td', {}, r.name), h('td', { class: 'num' }, count(r.totals.images)),
             h('td', { class: 'num' }, count(r.totals.expiring)), h('td', { class: 'num' }, count(r.totals.transitioning)),
             h('td', { class: 'num' }, bytes(r.totals.bytesExpiring)), h('td', { class: 'num' }, money(r.totals.monthlySavings)))))),
         h('h3', {}, `Images that change${answer.changed > answer.images.length ? ` (first ${answer.images.length} of ${count(answer.changed)})` : ''}`),
-        h('table', { class: 'grid compact' }, h('thead', {}, h('tr', {}, ['Repository', 'Tags', 'Pushed', 'Size', 'Verdict'].map((c) => h('th', { scope: 'col' }, c)))),
+        h('table', { class: 'grid compact' }, h('thead', {}, h('tr', {}, ['Repository', 'Tags', 'Pushed', 'Size', 'Verdict'].map((c) => h('th', { scope: 'col', class: c === 'Size' ? 'num' : '' }, c)))),
           h('tbody', {}, answer.images.map((i) => h('tr', {}, h('td', {}, i.repository),
-            h('td', {}, i.tags.length ? i.tags.join(', ') : shortDigest(i.digest)), h('td', {}, time(i.pushedAt)),
-            h('td', { class: 'num' }, bytes(i.size)), h('td', {}, h('span', { class: `verdict-badge ${i.action}` }, i.action === 'transition' ? 'archive' : i.action), ' ', h('span', { class: 'reason' }, i.reason)))))));
+            h('td', {}, i.tags.length ? i.tags.join(', ') : shortDigest(i.digest)), h('td', { class: 'nowrap' }, time(i.pushedAt)),
+            h('td', { class: 'num nowrap' }, bytes(i.size)), h('td', {}, h('span', { class: `verdict-badge ${i.action}` }, i.action === 'transition' ? 'archive' : i.action), ' ', h('span', { class: 'reason' }, i.reason)))))));
     } catch (e) {
       setStatus(e.message, 'error');
     }
