@@ -35,8 +35,13 @@ function shot(page, name, selector) {
   return selector ? page.locator(selector).screenshot({ path: file }) : page.screenshot({ path: file });
 }
 
+// Every error the page logs or throws (a script error, a blocked resource, a CSP violation).
+const pageErrors = [];
+
 async function openPage(hash = '#/') {
   const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`); });
   await page.goto(ui.url);
   await page.waitForSelector('#repositories tbody tr:not(.skeleton)');
   if (hash !== '#/') await page.evaluate((h) => { location.hash = h; }, hash);
@@ -345,6 +350,12 @@ test('policy editor: diff and install on one repository (policy put); the AWS CL
   const installed = aws(emulator.endpoint, 'ecr', 'get-lifecycle-policy', '--repository-name', 'payments/api');
   assert.deepEqual(JSON.parse(installed.lifecyclePolicyText), JSON.parse(text));
   assert.throws(() => aws(emulator.endpoint, 'ecr', 'get-lifecycle-policy', '--repository-name', 'payments/worker'));
+});
+
+test('no page logged or threw an error (scripts, CSP, resources)', () => {
+  // 4xx answers the tests provoke on purpose are logged by the browser as failed resources: none
+  // of them is asked for from a page the tests open with openPage().
+  assert.deepEqual(pageErrors, []);
 });
 
 // A repository of 20,000 images: opening it and re-sorting must each take under a second in the

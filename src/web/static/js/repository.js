@@ -78,7 +78,7 @@ export function renderRepository(main, registry, name, context) {
     add('pulled', 'Last pulled', 'time');
     add('size', 'Size', 'num');
     add('storage', 'Class', 'storage');
-    add('media', 'Media type', 'media');
+    add('media', 'Media', 'media');
     add('action', 'Verdict', 'verdict');
     thead.append(h('tr', {}, cols));
   }
@@ -104,7 +104,7 @@ export function renderRepository(main, registry, name, context) {
         st.last = i;
         updateSelection();
       });
-      const indent = row.depth ? { style: `padding-left:${0.4 + row.depth * 1.2}rem` } : {};
+      const indent = row.depth ? { style: { paddingLeft: `${0.4 + row.depth * 1.2}rem` } } : {};
       tbody.append(h('tr', { class: `row-${row.action}${row.depth ? ' nested' : ''}`, dataset: { digest: row.digest, depth: row.depth } },
         h('td', { class: 'check' }, box),
         h('td', Object.assign({ class: 'tags' }, indent),
