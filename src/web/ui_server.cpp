@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <thread>
@@ -193,6 +194,13 @@ Status serve_ui(Workspace& workspace, const UiServerOptions& options,
   const int threads = options.threads;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_payload_max_length(k_max_body);
+  // httplib's default also sets SO_REUSEPORT, which would let a second server (another run, or
+  // anything of the same user) share the port and take some of the connections: the port must be
+  // ours alone. SO_REUSEADDR only lets a restart bind while old connections linger.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   GuardConfig guard{0, options.token};
   server.set_pre_routing_handler([&guard](const httplib::Request& req, httplib::Response& res) {
     security_headers(res);

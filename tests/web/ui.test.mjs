@@ -9,7 +9,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { SOURCE, startEmulator, startUi, aws, regsweep, scratch } from './servers.mjs';
+import { spawnSync } from 'node:child_process';
+import { SOURCE, REGSWEEP, startEmulator, startUi, aws, regsweep, scratch } from './servers.mjs';
 
 const NOW = '2026-11-01T00:00:00Z';
 const NOW_MS = Date.parse(NOW);
@@ -136,6 +137,11 @@ test('API: no token, a foreign Host, another origin, a preflight are refused; a 
   }, [ui.base, ui.token]);
   assert.equal(outcome, 'refused');
   await page.close();
+
+  // The port is this server's alone: a second one cannot share it (no SO_REUSEPORT).
+  const clash = spawnSync(REGSWEEP, ['ui', '--snapshot', DEMO, '--port', String(ui.port)], { encoding: 'utf8', timeout: 20000 });
+  assert.equal(clash.status, 2, clash.stdout + clash.stderr);
+  assert.match(clash.stderr, /cannot listen on 127\.0\.0\.1/);
 
   const snap = await startUi(['--snapshot', DEMO, '--now', NOW]);
   try {

@@ -39,7 +39,7 @@ export function barChart({ title, rows, width = 520, rowHeight = 20, maxRows = 1
   return root;
 }
 
-export function histogram({ title, buckets, width = 520, height = 180 }) {
+export function histogram({ title, buckets, width = 640, height = 200 }) {
   const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img',
     'aria-label': title, class: 'chart' });
   const max = Math.max(1, ...buckets.map((b) => b.images));
