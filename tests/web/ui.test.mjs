@@ -179,6 +179,18 @@ test('repository: sort by size', async () => {
     .sort((a, b) => a.imageSizeInBytes - b.imageSizeInBytes || (a.imageDigest < b.imageDigest ? -1 : 1))
     .slice(0, 100).map((i) => i.imageDigest);
   assert.deepEqual(await rowDigests(page), ascending);
+
+  // The keyboard does the same: a sort button with Enter, a range of checkboxes with Shift+Space.
+  await rerender(page, async () => {
+    await page.focus('#images th button[data-sort="size"]');
+    await page.keyboard.press('Enter');
+  });
+  assert.deepEqual(await rowDigests(page), expected);
+  await page.focus('#images tbody tr:nth-child(2) input.select');
+  await page.keyboard.press('Space');
+  await page.focus('#images tbody tr:nth-child(5) input.select');
+  await page.keyboard.press('Shift+Space');
+  assert.match(await page.textContent('#selection-info'), /^4 images selected/);
   await page.close();
 });
 
