@@ -83,7 +83,8 @@ Result<std::vector<std::pair<std::size_t, std::string>>> Workspace::selected_rep
   }
   for (const auto& item : repositories) {
     if (!item.is_object() || !item.contains("registry") || !item.contains("name") ||
-        !item["registry"].is_number_unsigned() || !item["name"].is_string())
+        !item["registry"].is_number_integer() || item["registry"].get<std::int64_t>() < 0 ||
+        !item["name"].is_string())
       return make_error(ErrorCode::invalid_input,
                         "repositories: each entry needs \"registry\" (a number) and \"name\"");
     const auto r = item["registry"].get<std::size_t>();
@@ -215,9 +216,13 @@ Answer Workspace::put_policy(const std::string& text, const json& repositories,
     }
     for (const auto& e : report.listing_errors)
       results.push_back({{"registry", r}, {"repository", ""}, {"outcome", "failed"}, {"error", e}});
-    // What is installed now: read again, then plan again.
-    std::lock_guard lock(m_mutex);
-    BrowsedRegistry& browsed = m_registries[r].browsed;
+    // What is installed now: read again (outside m_mutex: the views stay responsive; the registry
+    // mutex keeps other changes out), then plan again.
+    BrowsedRegistry browsed;
+    {
+      std::lock_guard lock(m_mutex);
+      browsed = m_registries[r].browsed;
+    }
     if (!browsed.inventory) continue;
     for (std::size_t i = 0; i < browsed.inventory->repositories.size(); ++i) {
       const std::string& name = browsed.inventory->repositories[i].name;
@@ -227,6 +232,8 @@ Answer Workspace::put_policy(const std::string& text, const json& repositories,
       browsed.installed_error[i] =
           installed.ok() ? "" : "reading its lifecycle policy failed: " + installed.error().message;
     }
+    std::lock_guard lock(m_mutex);
+    m_registries[r].browsed = std::move(browsed);
     replan_locked(r);
   }
   return {failed ? 502 : 200, json{{"results", results}, {"failed", failed}}};

@@ -151,6 +151,24 @@ TEST_F(WorkspaceTest, ThePreviewCountsAreThePlansCounts) {
   EXPECT_EQ(answer.body["images"][0]["digest"], "sha256:a1");
 }
 
+TEST_F(WorkspaceTest, InstallingAPolicyNeedsTheConfirmationThenTheViewsPlanWithIt) {
+  const std::string text = R"({"rules":[{"rulePriority":1,"description":"old tagged",
+    "selection":{"tagStatus":"tagged","tagPrefixList":["v"],"countType":"imageCountMoreThan",
+    "countNumber":1},"action":{"type":"expire"}}]})";
+  const nlohmann::json app = nlohmann::json::array({{{"registry", 0}, {"name", "app"}}});
+  EXPECT_EQ(workspace->put_policy(text, app, "").status, 400);
+  EXPECT_FALSE(m_registry->get_lifecycle_policy("app")->has_value());
+  EXPECT_EQ(workspace->diff_policy(text, app).body["results"][0]["change"], "create");
+  const Answer put = workspace->put_policy(text, app, "install");
+  ASSERT_EQ(put.status, 200) << put.body.dump();
+  EXPECT_EQ(put.body["results"][0]["outcome"], "changed");
+  EXPECT_EQ(m_registry->get_lifecycle_policy("app")->value_or(""), text);
+  const Answer overview = workspace->overview();
+  EXPECT_EQ(overview.body["mode"], "installed");
+  EXPECT_TRUE(overview.body["repositories"][0]["installedPolicy"].get<bool>());
+  EXPECT_EQ(overview.body["totals"]["plan"]["expiring"], 1);
+}
+
 TEST(WorkspaceSnapshot, ASnapshotIsReadOnly) {
   UseCaseFixture fixture;
   fixture.add_registry("snapshot", "", "");  // no region: not a live registry
