@@ -113,8 +113,22 @@ export async function renderOverview(main, context) {
   const thead = h('thead');
   const tbody = h('tbody');
   const table = h('table', { class: 'grid', id: 'repositories' }, thead, tbody);
+  const refresh = h('button', { type: 'button', id: 'refresh', title: 'List every registry again' }, 'List again');
+  refresh.addEventListener('click', async () => {
+    refresh.disabled = true;
+    setStatus('Listing the registries again…');
+    try {
+      await post('/api/refresh');
+      setStatus('');
+      clear(main);
+      renderOverview(main, context);
+    } catch (e) {
+      setStatus(e.message, 'error');
+      refresh.disabled = false;
+    }
+  });
   main.append(h('h1', {}, 'Overview'), cards, modeBox, charts,
-    h('div', { class: 'toolbar' }, search), results, h('div', { class: 'table-wrap' }, table));
+    h('div', { class: 'toolbar' }, search, refresh), results, h('div', { class: 'table-wrap' }, table));
   for (let i = 0; i < 8; i += 1) tbody.append(h('tr', { class: 'skeleton' }, h('td', { colspan: COLUMNS.length }, '\u00a0')));
 
   let data;
