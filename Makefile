@@ -91,7 +91,7 @@ test: build lint web-deps
 web-test: build web-deps
 	cd $(WEB_TESTS) && REGSWEEP_BIN=$(abspath $(BUILD))/regsweep \
 	  ECR_EMULATOR_BIN=$(abspath $(BUILD))/emulator/ecr-emulator REGSWEEP_SOURCE_DIR=$(CURDIR) \
-	  node --test --test-concurrency=1 ui.test.mjs
+	  node --test ui.test.mjs
 
 unit: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
