@@ -38,7 +38,7 @@ struct OpenedRegistry {
                         // registry->identity() for the real one)
   std::string region;   // empty for a snapshot
   // The requests its clients sent, per operation (null for a snapshot): reports' apiCalls.
-  std::shared_ptr<const CallCounter> calls;
+  std::shared_ptr<const CallCounter> calls = nullptr;
 };
 
 // The requests the registries' clients sent so far, summed per operation.

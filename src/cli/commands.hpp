@@ -36,6 +36,7 @@ void setup_inuse(CLI::App& sub, RunFunction& run);
 void setup_journal(CLI::App& sub, RunFunction& run);
 void setup_run(CLI::App& sub, RunFunction& run);         // run_command.cpp: run --config FILE
 void setup_completion(CLI::App& sub, RunFunction& run);  // completion_command.cpp: bash|zsh|fish
+void setup_ui(CLI::App& sub, RunFunction& run);          // ui_command.cpp: the local web UI
 
 // `policy` sub-subcommands (policy_<name>_command.cpp), listed in policy_command.cpp's table.
 void setup_policy_validate(CLI::App& sub, RunFunction& run);
