@@ -1,6 +1,7 @@
 #include "app/apply_policy.hpp"
 
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "plan/protect.hpp"
@@ -11,9 +12,10 @@
 namespace regsweep {
 namespace {
 
-// The expiring images of one registry's part of the plan, as deletions by digest.
+// The expiring images of one registry's part of the plan, as deletions by digest, and its
+// transitioning ones, as archives.
 std::vector<RepositoryDeletions> deletions_of(const Plan& merged, const RegistryPlan& entry,
-                                              const Policy& policy, std::uint64_t& transitions) {
+                                              const Policy& policy) {
   std::vector<RepositoryDeletions> work;
   Explainer explainer(policy, merged.now);
   for (std::size_t r = entry.first; r < entry.first + entry.count; ++r) {
@@ -22,9 +24,13 @@ std::vector<RepositoryDeletions> deletions_of(const Plan& merged, const Registry
     for (std::size_t i = 0; i < repo_plan.verdicts.size(); ++i) {
       const Verdict& verdict = repo_plan.verdicts[i];
       const ImageRecord& image = repo_plan.repository->images[i];
-      if (verdict.action == VerdictAction::transition) ++transitions;
-      if (verdict.action != VerdictAction::expire) continue;
-      repo.items.push_back({{image.digest, ""}, image, true, std::string(explainer(verdict))});
+      if (verdict.action == VerdictAction::keep) continue;
+      const bool archive = verdict.action == VerdictAction::transition;
+      repo.items.push_back({{image.digest, ""},
+                            image,
+                            !archive,
+                            std::string(explainer(verdict)),
+                            archive ? ItemAction::archive : ItemAction::remove});
     }
     if (!repo.items.empty()) work.push_back(std::move(repo));
   }
@@ -35,17 +41,20 @@ RepositoryFilter globs_filter(const std::vector<std::string>& globs) {
   return [globs](const std::string& name) { return repository_selected(globs, name); };
 }
 
-// Today's protections on a saved plan's deletions of one repository: items whose image would now
-// be kept are removed and reported. Only ever removes items (cascades never add any).
+// Today's protections on a saved plan's deletions and archives of one repository: items whose
+// image would now be kept are removed and reported. Only ever removes items (cascades never add
+// any).
 void protect_again(const Repository& live, RepositoryDeletions& deletions,
                    const PlanOptions& plan_options, std::vector<SavedPlanMismatch>& mismatches) {
   if (!plan_options.protect || deletions.items.empty()) return;
-  std::unordered_set<std::string> planned;
-  for (const auto& item : deletions.items) planned.insert(item.image.digest);
+  std::unordered_map<std::string, ItemAction> planned;
+  for (const auto& item : deletions.items) planned.emplace(item.image.digest, item.action);
   std::vector<Verdict> verdicts(live.images.size());
   for (std::size_t i = 0; i < live.images.size(); ++i) {
-    if (!planned.count(live.images[i].digest)) continue;
-    verdicts[i].action = VerdictAction::expire;
+    const auto it = planned.find(live.images[i].digest);
+    if (it == planned.end()) continue;
+    verdicts[i].action =
+        it->second == ItemAction::archive ? VerdictAction::transition : VerdictAction::expire;
     verdicts[i].reason = VerdictReason::age_exceeded;
     verdicts[i].rule_priority = 1;
   }
@@ -55,11 +64,14 @@ void protect_again(const Repository& live, RepositoryDeletions& deletions,
   const auto protections = protect_repository(live.images, verdicts, protection);
   std::unordered_set<std::string> still_expiring;
   for (std::size_t i = 0; i < live.images.size(); ++i)
-    if (verdicts[i].action == VerdictAction::expire) still_expiring.insert(live.images[i].digest);
+    if (verdicts[i].action != VerdictAction::keep) still_expiring.insert(live.images[i].digest);
   for (const auto& p : protections) {
     const std::string& digest = live.images[p.image].digest;
-    if (planned.count(digest) && !still_expiring.count(digest))
-      mismatches.push_back({deletions.repository, digest, explain_protection(p)});
+    const auto it = planned.find(digest);
+    if (it != planned.end() && !still_expiring.count(digest)) {
+      mismatches.push_back(
+          {deletions.repository, digest, explain_protection(p), it->second == ItemAction::archive});
+    }
   }
   std::erase_if(deletions.items,
                 [&](const DeletionItem& item) { return !still_expiring.count(item.image.digest); });
@@ -91,7 +103,9 @@ void fail(ApplyOutcome& outcome, Error error) {
 ApplyOutcome apply_policy(const std::vector<OpenedRegistry>& opened, const Policy& policy,
                           const ApplyRequest& request, Clock& clock, Events& events) {
   ApplyOutcome outcome;
-  Deleting deleting(opened, request.session, request.consent,
+  ConsentRules consent = request.consent;
+  consent.warn_early_deletions = false;  // the plan's warnings already told them
+  Deleting deleting(opened, request.session, consent,
                     request.settle_filter ? request.settle_filter
                                           : globs_filter(request.plan.plan.repository_globs),
                     clock, events);
@@ -105,7 +119,7 @@ ApplyOutcome apply_policy(const std::vector<OpenedRegistry>& opened, const Polic
   outcome.skipped_repositories = fleet.merged.skipped.size();
   std::vector<std::vector<RepositoryDeletions>> work(fleet.registries.size());
   for (std::size_t r = 0; r < fleet.registries.size(); ++r)
-    work[r] = deletions_of(fleet.merged, fleet.registries[r], policy, outcome.transitions);
+    work[r] = deletions_of(fleet.merged, fleet.registries[r], policy);
   deleting.delete_planned(work, outcome.deletion);
   return outcome;
 }
@@ -132,7 +146,9 @@ ApplyOutcome apply_saved_plan(const std::vector<OpenedRegistry>& opened, const S
   }
   std::vector<std::vector<const SavedRepository*>> assigned(opened.size());
   for (const auto& repo : saved.repositories) {
-    if (repo.expiring.empty() || !repository_selected(globs, repo.repository)) continue;
+    if ((repo.expiring.empty() && repo.transitioning.empty()) ||
+        !repository_selected(globs, repo.repository))
+      continue;
     std::vector<std::size_t> candidates;
     for (std::size_t r = 0; r < opened.size(); ++r)
       if (belongs_to(repo, identities[r])) candidates.push_back(r);
@@ -181,12 +197,17 @@ ApplyOutcome apply_saved_plan(const std::vector<OpenedRegistry>& opened, const S
       RepositoryDeletions deletions{repo->repository, {}};
       for (auto& still : match_saved_repository(*repo, live.images, outcome.not_as_planned))
         deletions.items.push_back({{still.image->digest, ""}, *still.image, true, still.reason});
+      for (auto& still : match_saved_transitions(*repo, live.images, outcome.not_as_planned)) {
+        deletions.items.push_back(
+            {{still.image->digest, ""}, *still.image, false, still.reason, ItemAction::archive});
+      }
       protect_again(live, deletions, plan_options, outcome.not_as_planned);
       if (!deletions.items.empty()) work[r].push_back(std::move(deletions));
     }
   }
   for (const auto& m : outcome.not_as_planned)
-    events.warn("not deleting " + m.repository + " " + m.digest + ": " + m.problem);
+    events.warn(std::string(m.transition ? "not archiving " : "not deleting ") + m.repository +
+                " " + m.digest + ": " + m.problem);
   std::size_t count = 0;
   for (const auto& registry_work : work)
     for (const auto& repo : registry_work) count += repo.items.size();

@@ -37,7 +37,6 @@ struct ApplyRequest {
 struct ApplyOutcome {
   PlanOutcome planned;  // apply_policy only
   DeletionOutcome deletion;
-  std::uint64_t transitions = 0;                  // transitions the plan names (not carried out)
   std::vector<SavedPlanMismatch> not_as_planned;  // apply_saved_plan: left alone, and why
   std::size_t skipped_repositories = 0;           // listing failed: nothing deleted there
 };

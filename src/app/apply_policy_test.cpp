@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 
 #include "journal/repository_lock.hpp"
 #include "support/policy_fixtures.hpp"
@@ -190,7 +191,7 @@ TEST_F(ApplyUseCase, ASavedPlanIsRefusedInAnotherAccount) {
   auto& registry = registry_with_app("222222222222/us-east-1", "222222222222");
   SavedPlan saved;
   saved.source = "ECR";
-  SavedRepository repo{"app", "111111111111", "us-east-1", {}};
+  SavedRepository repo{"app", "111111111111", "us-east-1", {}, {}};
   SavedImage old;
   old.digest = "sha256:old1";
   repo.expiring.push_back(old);
@@ -218,6 +219,78 @@ TEST_F(ApplyUseCase, AnUnknowableAccountStopsASavedPlan) {
       apply_saved_plan(f.opened(), saved, "plan.json", request(true), f.clock, f.events);
   EXPECT_EQ(outcome.deletion.ending, DeletionEnding::failed);
   EXPECT_THAT(outcome.deletion.error->message, ::testing::HasSubstr("cannot tell which account"));
+}
+
+}  // namespace
+}  // namespace regsweep
+
+namespace regsweep {
+namespace {
+
+// A transition rule is carried out: the planned images archived (UpdateImageStorageClass), none
+// deleted, both kinds in one consent question, journaled as archives.
+TEST(ApplyTransitions, ArchivesWhatThePlanTransitionsAndDeletesWhatItExpires) {
+  testing::UseCaseFixture f;
+  auto& registry = f.add_registry("us-east-1");
+  registry.add_repository("app", {aged("sha256:old-tagged", {"v1"}, 400 * testing::k_day),
+                                  aged("sha256:old-untagged", {}, 30 * testing::k_day),
+                                  aged("sha256:new-tagged", {"v2"}, 2 * testing::k_day)});
+  const Policy policy = testing::policy_from(R"({"rules":[
+    {"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed",
+     "countUnit":"days","countNumber":14},"action":{"type":"expire"}},
+    {"rulePriority":2,"selection":{"tagStatus":"any","countType":"sinceImagePushed",
+     "countUnit":"days","countNumber":365},"action":{"type":"transition",
+     "targetStorageClass":"archive"}}]})");
+  ApplyRequest r;
+  r.plan.plan.now = f.clock.now();
+  r.session = f.session();
+  ConsentQuestion asked;
+  r.consent.ask = [&](const ConsentQuestion& question) {
+    asked = question;
+    return Consent::granted;
+  };
+  const auto outcome = apply_policy(f.opened(), policy, r, f.clock, f.events);
+  ASSERT_EQ(outcome.deletion.ending, DeletionEnding::deleted);
+  EXPECT_EQ(asked.images, 1u);
+  EXPECT_EQ(asked.archives, 1u);
+  EXPECT_EQ(outcome.deletion.report.deleted, 1u);
+  EXPECT_EQ(outcome.deletion.report.archived, 1u);
+  std::map<std::string, ImageStatus> now;
+  for (const auto& image : registry.images("app")) now[image.digest] = image.status;
+  EXPECT_EQ(now, (std::map<std::string, ImageStatus>{{"sha256:old-tagged", ImageStatus::archived},
+                                                     {"sha256:new-tagged", ImageStatus::active}}));
+  std::size_t archives = 0;
+  for (const auto& record : f.journal())
+    if (record.action == JournalAction::archive && record.digest == "sha256:old-tagged") ++archives;
+  EXPECT_EQ(archives, 2u);  // intent and result
+}
+
+// apply --plan: the plan's transitions are archived too, and one archived since is left alone.
+TEST(ApplyTransitions, ASavedPlansTransitionsAreArchivedUnlessArchivedSince) {
+  testing::UseCaseFixture f;
+  auto& registry = f.add_registry("us-east-1");
+  auto since = aged("sha256:since", {"v0"}, 500 * testing::k_day);
+  since.status = ImageStatus::archived;
+  registry.add_repository("app", {aged("sha256:old", {"v1"}, 400 * testing::k_day), since});
+  SavedPlan saved;
+  saved.source = "ECR";
+  SavedRepository repo{"app", "111111111111", "us-east-1", {}, {}};
+  for (const std::string digest : {"sha256:old", "sha256:since"}) {
+    SavedImage image;
+    image.digest = digest;
+    image.tags = {digest == "sha256:old" ? "v1" : "v0"};
+    repo.transitioning.push_back(image);
+  }
+  saved.repositories.push_back(repo);
+  ApplyRequest r;
+  r.session = f.session();
+  r.consent.yes = true;
+  const auto outcome = apply_saved_plan(f.opened(), saved, "plan.json", r, f.clock, f.events);
+  EXPECT_EQ(outcome.deletion.report.archived, 1u);
+  ASSERT_THAT(outcome.not_as_planned, SizeIs(1));
+  EXPECT_EQ(outcome.not_as_planned[0].digest, "sha256:since");
+  EXPECT_EQ(outcome.not_as_planned[0].problem, "archived since the plan");
+  for (const auto& image : registry.images("app")) EXPECT_EQ(image.status, ImageStatus::archived);
 }
 
 }  // namespace

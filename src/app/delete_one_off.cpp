@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "app/repository_names.hpp"
 #include "plan/protect.hpp"
 
 namespace regsweep {
@@ -73,12 +74,6 @@ void protect(const Repository& live, RepositoryDeletions& deletions, const PlanO
   }
 }
 
-bool has_wildcard(const std::vector<std::string>& globs) {
-  return std::any_of(globs.begin(), globs.end(), [](const std::string& glob) {
-    return glob.find_first_of("*?") != std::string::npos;
-  });
-}
-
 }  // namespace
 
 OneOffOutcome delete_one_off(const std::vector<OpenedRegistry>& opened,
@@ -106,24 +101,10 @@ OneOffOutcome delete_one_off(const std::vector<OpenedRegistry>& opened,
   Deleting deleting(opened, request.session, request.consent, filter, clock, events);
   if (!deleting.open_if_consented(outcome.deletion)) return outcome;
 
-  // Plain names are used as they are (no DescribeRepositories needed); globs are matched here
-  // against the listing, never sent to ECR.
-  const bool wildcard = has_wildcard(globs);
-  std::vector<std::string> names;
-  if (!wildcard) {
-    for (const auto& name : globs)
-      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-  } else {
-    auto listed = registry.list_repositories();
-    if (!listed) return fail(std::move(listed).take_error());
-    for (const auto& info : *listed)
-      if (repository_selected(globs, info.name)) names.push_back(info.name);
-    if (names.empty()) {
-      return fail(make_error(ErrorCode::invalid_input,
-                             "--repository-name: no repository matches; check the name ('*' and "
-                             "'?' are the wildcards)"));
-    }
-  }
+  auto resolved = resolve_repository_names(registry, globs, "--repository-name");
+  if (!resolved) return fail(std::move(resolved).take_error());
+  const bool wildcard = resolved->from_globs;
+  const std::vector<std::string>& names = resolved->names;
   if (!request.selection.untagged && names.size() > 1) {
     std::string list;
     for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;

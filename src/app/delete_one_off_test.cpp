@@ -157,3 +157,38 @@ TEST_F(DeleteUseCase, WithoutYesNothingIsTouchedBeforeTheAnswer) {
 
 }  // namespace
 }  // namespace regsweep
+
+namespace regsweep {
+namespace {
+
+// Deleting an archived image within ECR's 90-day minimum is allowed (BatchDeleteImage) but
+// charged: the question carries the charge and a warning says it, once, before anything goes.
+TEST(DeleteArchived, AnEarlyDeletionIsWarnedAboutWithItsCharge) {
+  testing::UseCaseFixture f;
+  auto& registry = f.add_registry("us-east-1");
+  auto early = aged("sha256:archived", {"v0"}, 200 * k_day);
+  early.status = ImageStatus::archived;
+  early.last_archived_at = f.clock.now() - 30 * k_day;
+  early.size_bytes = 3ull << 30;
+  registry.add_repository("app", {early, aged("sha256:v1", {"v1"}, k_day)});
+  OneOffRequest r;
+  r.repository_globs = {"app"};
+  r.selection.digests = {"sha256:archived"};
+  r.session = f.session();
+  r.consent.archive_price_per_gb_month = 0.10;
+  ConsentQuestion asked;
+  r.consent.ask = [&](const ConsentQuestion& question) {
+    asked = question;
+    return Consent::declined;
+  };
+  const auto outcome = delete_one_off(f.opened(), r, f.clock, f.events);
+  EXPECT_EQ(outcome.deletion.ending, DeletionEnding::declined);
+  EXPECT_EQ(asked.early_deletions, 1u);
+  EXPECT_NEAR(asked.early_deletion_charge, 3 * 0.10 * 60 / 30.0, 1e-9);
+  EXPECT_TRUE(f.events.said("archived less than 90 days ago"));
+  EXPECT_TRUE(f.events.said("$0.60"));
+  EXPECT_THAT(registry.images("app"), SizeIs(2));
+}
+
+}  // namespace
+}  // namespace regsweep

@@ -1,5 +1,7 @@
 #include "app/deleting.hpp"
 
+#include "plan/archive_minimum.hpp"
+#include "plan/plan_warnings.hpp"
 #include "util/size.hpp"
 
 namespace regsweep {
@@ -50,17 +52,44 @@ bool Deleting::open(DeletionOutcome& outcome) {
 void Deleting::delete_planned(const std::vector<std::vector<RepositoryDeletions>>& work,
                               DeletionOutcome& outcome) {
   ConsentQuestion& question = outcome.asked;
+  const EpochMillis now = m_clock.now();
   for (const auto& registry_work : work) {
     question.repositories += registry_work.size();
     for (const auto& repo : registry_work) {
-      question.images += repo.items.size();
-      for (const auto& item : repo.items)
-        if (item.frees_image) question.bytes += item.image.size_bytes;
+      for (const auto& item : repo.items) {
+        switch (item.action) {
+          case ItemAction::remove:
+            ++question.images;
+            if (item.frees_image) question.bytes += item.image.size_bytes;
+            if (const auto early =
+                    item.frees_image
+                        ? early_deletion(item.image, now, m_rules.archive_price_per_gb_month)
+                        : std::nullopt) {
+              ++question.early_deletions;
+              question.early_deletion_charge += early->charge;
+            }
+            break;
+          case ItemAction::archive:
+            ++question.archives;
+            question.bytes_archived += item.image.size_bytes;
+            break;
+          case ItemAction::restore:
+            ++question.restores;
+            question.bytes_restored += item.image.size_bytes;
+            break;
+        }
+      }
     }
   }
   question.where = m_opened.size() == 1 ? m_opened[0].registry->describe()
                                         : counted(m_opened.size(), "registry", "registries");
-  if (question.images == 0) {
+  if (question.early_deletions > 0 && m_rules.warn_early_deletions) {
+    PlanTotals early;
+    early.early_deletions = question.early_deletions;
+    early.early_deletion_charge = question.early_deletion_charge;
+    for (const auto& warning : plan_warnings(early)) m_events.warn(warning);
+  }
+  if (question.changes() == 0) {
     outcome.ending = DeletionEnding::nothing_to_delete;
     return;
   }
@@ -104,13 +133,9 @@ void Deleting::delete_planned(const std::vector<std::vector<RepositoryDeletions>
         });
     for (auto& item : report.outcomes) {
       item.repository = prefix + item.repository;
+      count_outcome(outcome.report, item);
       outcome.report.outcomes.push_back(std::move(item));
     }
-    outcome.report.deleted += report.deleted;
-    outcome.report.gone += report.gone;
-    outcome.report.skipped += report.skipped;
-    outcome.report.failed += report.failed;
-    outcome.report.bytes_freed += report.bytes_freed;
   }
   outcome.ending = DeletionEnding::deleted;
 }

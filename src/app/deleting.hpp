@@ -19,6 +19,10 @@ namespace regsweep {
 struct ConsentRules {
   bool yes = false;  // consent given up front (--yes): the session opens before planning
   AskConsent ask;    // without `yes`: asked once when something would be deleted; unset: plan only
+  // Archived images deleted within ECR's 90-day minimum are warned about, with the charge at this
+  // price (plan/archive_minimum.hpp), before the question; apply --policy's plan already did.
+  double archive_price_per_gb_month = 0.10;
+  bool warn_early_deletions = true;
 };
 
 enum class DeletionEnding {

@@ -47,11 +47,14 @@ void DeletionSession::settle(Registry& registry, const RegistryIdentity& identit
   options.selects = selected ? selected : [](const std::string&) { return true; };
   options.clock = &m_clock;
   const auto report = reconcile_interrupted(registry, *m_records, *m_journal, options);
-  if (report.gone + report.not_deleted > 0) {
-    events.info("settled " + counted(report.gone + report.not_deleted, "deletion", "deletions") +
-                " an interrupted run left open: " + std::to_string(report.gone) + " gone, " +
-                std::to_string(report.not_deleted) + " not deleted (journal " + m_journal_path +
-                ")");
+  if (report.gone + report.not_deleted + report.changed > 0) {
+    const std::size_t settled = report.gone + report.not_deleted + report.changed;
+    events.info(
+        "settled " + counted(settled, "deletion", "deletions") +
+        " an interrupted run left open: " + std::to_string(report.gone) + " gone, " +
+        std::to_string(report.not_deleted) + " not deleted" +
+        (report.changed ? ", " + std::to_string(report.changed) + " archived or restored" : "") +
+        " (journal " + m_journal_path + ")");
   }
   for (const auto& problem : report.problems) events.warn(problem);
 }

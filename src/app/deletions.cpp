@@ -30,36 +30,75 @@ std::string error_name(const Error& error) {
   return error.service_code.empty() ? std::string(to_string(error.code)) : error.service_code;
 }
 
-// Items in waves (indexes first), each wave packed into batches of at most `size` items without
-// splitting one image's items across batches (so a re-check never sees our own earlier untagging).
+std::string_view status_name(ImageStatus status) {
+  switch (status) {
+    case ImageStatus::active:
+      return "ACTIVE";
+    case ImageStatus::archived:
+      return "ARCHIVED";
+    case ImageStatus::activating:
+      return "ACTIVATING";
+  }
+  return "ACTIVE";
+}
+
+// The storage class an item must still be in for its action (remove: any).
+std::optional<ImageStatus> status_wanted(ItemAction action) {
+  switch (action) {
+    case ItemAction::archive:
+      return ImageStatus::active;
+    case ItemAction::restore:
+      return ImageStatus::archived;
+    case ItemAction::remove:
+      break;
+  }
+  return std::nullopt;
+}
+
+JournalAction journal_action(ItemAction action) {
+  switch (action) {
+    case ItemAction::archive:
+      return JournalAction::archive;
+    case ItemAction::restore:
+      return JournalAction::restore;
+    case ItemAction::remove:
+      break;
+  }
+  return JournalAction::remove;
+}
+
+// Items in waves (indexes first; within a wave deletions, then archives, then restores), each
+// packed into batches of at most `size` items of one action without splitting one image's items
+// across batches (so a re-check never sees our own earlier untagging).
 std::vector<std::vector<const DeletionItem*>> make_batches(const std::vector<DeletionItem>& items,
                                                            std::size_t size) {
   std::vector<std::vector<const DeletionItem*>> batches;
-  for (const bool indexes : {true, false}) {
-    std::vector<std::string> order;
-    std::map<std::string, std::vector<const DeletionItem*>> groups;
-    for (const auto& item : items) {
-      if (item.image.is_index() != indexes) continue;
-      auto& group = groups[item.image.digest];
-      if (group.empty()) order.push_back(item.image.digest);
-      group.push_back(&item);
-    }
-    std::vector<const DeletionItem*> batch;
-    for (const auto& digest : order) {
-      const auto& group = groups[digest];
-      if (!batch.empty() && batch.size() + group.size() > size)
-        batches.push_back(std::move(batch)), batch = {};
-      for (const auto* item : group) {
-        // Only a group larger than a whole batch (over 100 tags of one image) is split.
-        if (group.size() > size && batch.size() == size) {
-          batches.push_back(std::move(batch));
-          batch = {};
-        }
-        batch.push_back(item);
+  for (const bool indexes : {true, false})
+    for (const ItemAction action : {ItemAction::remove, ItemAction::archive, ItemAction::restore}) {
+      std::vector<std::string> order;
+      std::map<std::string, std::vector<const DeletionItem*>> groups;
+      for (const auto& item : items) {
+        if (item.image.is_index() != indexes || item.action != action) continue;
+        auto& group = groups[item.image.digest];
+        if (group.empty()) order.push_back(item.image.digest);
+        group.push_back(&item);
       }
+      std::vector<const DeletionItem*> batch;
+      for (const auto& digest : order) {
+        const auto& group = groups[digest];
+        if (!batch.empty() && batch.size() + group.size() > size)
+          batches.push_back(std::move(batch)), batch = {};
+        for (const auto* item : group) {
+          // Only a group larger than a whole batch (over 100 tags of one image) is split.
+          if (group.size() > size && batch.size() == size) {
+            batches.push_back(std::move(batch));
+            batch = {};
+          }
+          batch.push_back(item);
+        }
+      }
+      if (!batch.empty()) batches.push_back(std::move(batch));
     }
-    if (!batch.empty()) batches.push_back(std::move(batch));
-  }
   return batches;
 }
 
@@ -79,6 +118,7 @@ JournalRecord journal_record(const ApplyOptions& options, const std::string& rep
                              const DeletionItem& item, JournalKind kind) {
   JournalRecord r;
   r.kind = kind;
+  r.action = journal_action(item.action);
   r.run_id = options.run_id;
   r.timestamp = options.clock->now();
   r.registry = options.registry;
@@ -140,10 +180,12 @@ class RepositoryWorker {
     if (!m_options.journal) return;
     const ItemOutcome& o = m_outcomes.back();
     JournalRecord r = journal_record(m_options, m_work.repository, item, JournalKind::result);
-    r.outcome = o.result == ItemResult::deleted   ? JournalOutcome::deleted
-                : o.result == ItemResult::skipped ? JournalOutcome::skipped
-                : o.result == ItemResult::gone    ? JournalOutcome::gone
-                                                  : JournalOutcome::failed;
+    r.outcome = o.result == ItemResult::deleted    ? JournalOutcome::deleted
+                : o.result == ItemResult::skipped  ? JournalOutcome::skipped
+                : o.result == ItemResult::gone     ? JournalOutcome::gone
+                : o.result == ItemResult::archived ? JournalOutcome::archived
+                : o.result == ItemResult::restored ? JournalOutcome::restored
+                                                   : JournalOutcome::failed;
     r.error_code = o.code;
     r.reason = o.detail;
     m_results.push_back(std::move(r));
@@ -165,7 +207,8 @@ class RepositoryWorker {
     for (const auto* item : batch) {
       JournalRecord record =
           journal_record(m_options, m_work.repository, *item, JournalKind::intent);
-      if (!record.manifest) {
+      // A storage-class change loses nothing, and reading its manifest would be a pull.
+      if (!record.manifest && item->action == ItemAction::remove) {
         if (const auto it = m_manifests.find(item->image.digest); it != m_manifests.end()) {
           record.manifest = it->second;
         } else {
@@ -179,7 +222,8 @@ class RepositoryWorker {
     if (!appended.ok()) {
       for (const auto* failed : batch) {
         settle(*failed, ItemResult::failed, "JournalUnavailable",
-               "not deleted: the journal could not record it (" + appended.error().message + ")");
+               std::string(failed->action == ItemAction::remove ? "not deleted" : "not changed") +
+                   ": the journal could not record it (" + appended.error().message + ")");
       }
       return false;
     }
@@ -189,6 +233,10 @@ class RepositoryWorker {
   void run_batch(const std::vector<const DeletionItem*>& batch) {
     std::vector<const DeletionItem*> to_send = m_options.recheck ? recheck(batch) : batch;
     if (to_send.empty()) return;
+    if (to_send.front()->action != ItemAction::remove) {
+      change_storage_class(to_send);
+      return;
+    }
     fetch_manifests(to_send);
     if (!journal_intents(to_send)) return;
     std::vector<ImageId> ids;
@@ -222,6 +270,34 @@ class RepositoryWorker {
       journal_result(*item);
     }
     if (!unconfirmed.empty()) check_unconfirmed(unconfirmed);
+  }
+
+  // Archives or restores, one UpdateImageStorageClass call per image (the API takes one), after
+  // the batch's intents are durable. ImageNotFound means it went since the re-check.
+  void change_storage_class(const std::vector<const DeletionItem*>& batch) {
+    m_manifests.clear();
+    m_manifest_note.clear();
+    if (!journal_intents(batch)) return;
+    for (const auto* item : batch) {
+      const bool archive = item->action == ItemAction::archive;
+      auto status =
+          m_registry.update_storage_class(m_work.repository, item->image.digest,
+                                          archive ? StorageClass::archive : StorageClass::standard);
+      if (!status) {
+        const std::string code = error_name(status.error());
+        const bool gone = code == "ImageNotFoundException";
+        settle(*item, gone ? ItemResult::gone : ItemResult::failed, code, status.error().message);
+      } else if (archive && *status == ImageStatus::archived) {
+        settle(*item, ItemResult::archived, "", "");
+      } else if (!archive && *status != ImageStatus::archived) {
+        settle(*item, ItemResult::restored, "",
+               *status == ImageStatus::activating ? "restoring (ACTIVATING)" : "");
+      } else {
+        settle(*item, ItemResult::failed, "UnexpectedStatus",
+               "the registry answered " + std::string(status_name(*status)));
+      }
+      journal_result(*item);
+    }
   }
 
   // Items the registry neither confirmed nor refused (moto answers a deletion of an untagged image
@@ -305,6 +381,11 @@ class RepositoryWorker {
         settle(*item, ItemResult::skipped, "ChangedSincePlan",
                "tags changed since planning: " + join_tags(item->image.tags) + " -> " +
                    join_tags(it->second->tags));
+      } else if (const auto wanted = status_wanted(item->action);
+                 wanted && it->second->status != *wanted) {
+        settle(*item, ItemResult::skipped, "StorageClassChanged",
+               "now " + std::string(status_name(it->second->status)) + ", planned while " +
+                   std::string(status_name(*wanted)));
       } else {
         keep.push_back(item);
       }
@@ -333,8 +414,38 @@ std::string_view to_string(ItemResult value) {
       return "skipped";
     case ItemResult::failed:
       return "failed";
+    case ItemResult::archived:
+      return "archived";
+    case ItemResult::restored:
+      return "restored";
   }
   return "failed";
+}
+
+void count_outcome(ApplyReport& report, const ItemOutcome& outcome) {
+  switch (outcome.result) {
+    case ItemResult::deleted:
+      ++report.deleted;
+      if (outcome.item.frees_image) report.bytes_freed += outcome.item.image.size_bytes;
+      break;
+    case ItemResult::gone:
+      ++report.gone;
+      break;
+    case ItemResult::skipped:
+      ++report.skipped;
+      break;
+    case ItemResult::failed:
+      ++report.failed;
+      break;
+    case ItemResult::archived:
+      ++report.archived;
+      report.bytes_archived += outcome.item.image.size_bytes;
+      break;
+    case ItemResult::restored:
+      ++report.restored;
+      report.bytes_restored += outcome.item.image.size_bytes;
+      break;
+  }
 }
 
 ApplyReport apply_deletions(Registry& registry, const std::vector<RepositoryDeletions>& work,
@@ -359,21 +470,7 @@ ApplyReport apply_deletions(Registry& registry, const std::vector<RepositoryDele
   ApplyReport report;
   for (auto& outcomes : per_repository) {
     for (auto& outcome : outcomes) {
-      switch (outcome.result) {
-        case ItemResult::deleted:
-          ++report.deleted;
-          if (outcome.item.frees_image) report.bytes_freed += outcome.item.image.size_bytes;
-          break;
-        case ItemResult::gone:
-          ++report.gone;
-          break;
-        case ItemResult::skipped:
-          ++report.skipped;
-          break;
-        case ItemResult::failed:
-          ++report.failed;
-          break;
-      }
+      count_outcome(report, outcome);
       report.outcomes.push_back(std::move(outcome));
     }
   }

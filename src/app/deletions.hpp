@@ -1,10 +1,14 @@
-// The apply use case: delete planned images through a Registry, repositories in parallel, with the
-// safety rules of ARCHITECTURE.md. For each batch (at most 100 ids, never splitting one image's
-// ids), the images are described again first; one whose tags changed or that is gone since planning
-// is skipped and reported, never deleted (rule 3). Image indexes go in an earlier wave than other
-// images, so ECR never refuses a child with ImageReferencedByManifestList because its index was
-// deleted in the same call. Every item ends in exactly one outcome; nothing is guessed (rule 5).
-// With a lock directory, a repository is worked on only while this run holds its lock.
+// The apply use case: delete (or archive, or restore) planned images through a Registry,
+// repositories in parallel, with the safety rules of ARCHITECTURE.md. For each batch (at most 100
+// ids, never splitting one image's ids), the images are described again first; one whose tags
+// changed or that is gone since planning is skipped and reported, never deleted (rule 3). Image
+// indexes go in an earlier wave than other images, so ECR never refuses a child with
+// ImageReferencedByManifestList because its index was deleted in the same call. Archives and
+// restores (UpdateImageStorageClass, one image a call) are re-checked, journaled and locked the
+// same way; the re-check also wants the storage class the plan saw (ACTIVE to archive, ARCHIVED to
+// restore). They go after the deletions of their wave. Every item ends in exactly one outcome;
+// nothing is guessed (rule 5). With a lock directory, a repository is worked on only while this run
+// holds its lock.
 #pragma once
 
 #include <cstdint>
@@ -20,11 +24,16 @@
 
 namespace regsweep {
 
+// What is done to an item: deleted (BatchDeleteImage), or moved between storage classes with
+// UpdateImageStorageClass — archived (a lifecycle rule's `transition`) or restored (`restore`).
+enum class ItemAction { remove, archive, restore };
+
 struct DeletionItem {
   ImageId id;               // what BatchDeleteImage is sent: a digest, or a tag to remove
   ImageRecord image;        // the image as planned (tags, size), for the re-check and the report
   bool frees_image = true;  // false when this item only removes a tag and the image stays
   std::string reason;       // why it goes (rule sentence, "untagged, older than 14d", ...)
+  ItemAction action = ItemAction::remove;  // archive/restore: always by digest (id.digest)
 };
 
 struct RepositoryDeletions {
@@ -33,10 +42,12 @@ struct RepositoryDeletions {
 };
 
 enum class ItemResult {
-  deleted,  // ECR confirmed it
-  gone,     // already absent (re-check, or ImageNotFound): nothing freed by us, nothing failed
-  skipped,  // changed since planning; left alone on purpose
-  failed,   // ECR or the network refused; `code` and `detail` say why
+  deleted,   // ECR confirmed it
+  gone,      // already absent (re-check, or ImageNotFound): nothing freed by us, nothing failed
+  skipped,   // changed since planning (tags, or storage class); left alone on purpose
+  failed,    // ECR or the network refused; `code` and `detail` say why
+  archived,  // ECR answered ARCHIVED
+  restored,  // ECR answered ACTIVATING or ACTIVE (a restore takes up to about 20 minutes)
 };
 
 struct ItemOutcome {
@@ -49,8 +60,10 @@ struct ItemOutcome {
 
 struct ApplyReport {
   std::vector<ItemOutcome> outcomes;  // grouped by repository, in input order
-  std::size_t deleted = 0, gone = 0, skipped = 0, failed = 0;
-  std::uint64_t bytes_freed = 0;  // sizes of images actually removed (frees_image && deleted)
+  std::size_t deleted = 0, gone = 0, skipped = 0, failed = 0, archived = 0, restored = 0;
+  std::uint64_t bytes_freed = 0;     // sizes of images actually removed (frees_image && deleted)
+  std::uint64_t bytes_archived = 0;  // sizes of images moved to the archive storage class
+  std::uint64_t bytes_restored = 0;  // sizes of images brought back to standard storage
   bool any_failed() const { return failed > 0; }
 };
 
@@ -89,6 +102,9 @@ struct ApplyOptions {
 ApplyReport apply_deletions(Registry& registry, const std::vector<RepositoryDeletions>& work,
                             const ApplyOptions& options);
 
-std::string_view to_string(ItemResult value);  // "deleted", "gone", "skipped", "failed"
+// "deleted", "gone", "skipped", "failed", "archived", "restored"
+std::string_view to_string(ItemResult value);
+// Adds one outcome to the counters (not to `outcomes`).
+void count_outcome(ApplyReport& report, const ItemOutcome& outcome);
 
 }  // namespace regsweep

@@ -46,6 +46,14 @@ Events& no_events();
 struct ConsentQuestion {
   std::size_t images = 0;  // items to delete (an untag is an item)
   std::uint64_t bytes = 0;
+  std::size_t archives = 0;  // images to move to the archive storage class
+  std::uint64_t bytes_archived = 0;
+  std::size_t restores = 0;  // archived images to bring back to standard storage
+  std::uint64_t bytes_restored = 0;
+  // Deletions of archived images within ECR's 90-day minimum, and what ECR charges for them once.
+  std::size_t early_deletions = 0;
+  double early_deletion_charge = 0.0;
+  std::size_t changes() const { return images + archives + restores; }
   std::size_t repositories = 0;
   std::string where;  // "ECR 111111111111 eu-west-1", "3 registries"
 };

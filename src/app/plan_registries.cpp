@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "plan/plan_warnings.hpp"
+
 namespace regsweep {
 namespace {
 
@@ -48,6 +50,8 @@ PlanOutcome plan_registries(const std::vector<OpenedRegistry>& opened, const Pol
   for (const auto& u : outcome.fleet.unlisted) {
     events.warn("registry " + u.name + " could not be listed, nothing planned there: " + u.reason);
   }
+  outcome.warnings = plan_warnings(outcome.fleet.merged.totals);
+  for (const auto& warning : outcome.warnings) events.warn(warning);
   outcome.unmatched_globs = unmatched_globs(outcome.fleet, options.repository_globs);
   for (const auto& glob : outcome.unmatched_globs) {
     events.warn("--repository-name '" + glob +

@@ -27,6 +27,9 @@ struct PlanOutcome {
   // --repository-name globs that matched no repository of any registry (a typo); empty when a
   // registry could not be listed (what it would have matched is unknown).
   std::vector<std::string> unmatched_globs;
+  // plan/plan_warnings.hpp: children left unprotected by missing manifests, early deletions of
+  // archived images. Also told as Events::warn; "warnings" in the plan JSON.
+  std::vector<std::string> warnings;
   // Everything planned: no repository skipped, no registry unlisted.
   bool complete() const { return fleet.merged.skipped.empty() && fleet.unlisted.empty(); }
 };

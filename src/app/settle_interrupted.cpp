@@ -20,10 +20,66 @@ JournalRecord result_for(const JournalRecord& intent, const ReconcileOptions& op
   r.repository = intent.repository;
   r.digest = intent.digest;
   r.tags = intent.tags;
+  r.action = intent.action;
   r.outcome = outcome;
   r.error_code = std::move(code);
   r.reason = std::move(reason) + " (reconciled by run " + options.run_id + ")";
   return r;
+}
+
+// The result closing one open intent, from what the registry shows now (`now`: null when the
+// image is absent).
+JournalRecord settle_one(const JournalRecord& intent, const ImageRecord* now,
+                         const ReconcileOptions& options, ReconcileReport& report) {
+  switch (intent.action) {
+    case JournalAction::archive:
+    case JournalAction::restore: {
+      const bool archive = intent.action == JournalAction::archive;
+      if (!now) {
+        ++report.gone;
+        return result_for(intent, options, JournalOutcome::gone, "",
+                          "gone (confirmed after interruption)");
+      }
+      const bool archived = now->status == ImageStatus::archived;
+      if (archive == archived) {
+        ++report.changed;
+        return result_for(
+            intent, options, archive ? JournalOutcome::archived : JournalOutcome::restored, "",
+            std::string(archive ? "archived" : "restored") + " (confirmed after interruption)");
+      }
+      ++report.not_deleted;
+      return result_for(intent, options, JournalOutcome::failed, "Interrupted",
+                        std::string(archive ? "not archived" : "not restored") +
+                            ": unchanged after interruption");
+    }
+    case JournalAction::put:
+      if (now) {
+        ++report.changed;
+        return result_for(intent, options, JournalOutcome::restored, "",
+                          "present (confirmed after interruption)");
+      }
+      ++report.not_deleted;
+      return result_for(intent, options, JournalOutcome::failed, "Interrupted",
+                        "not put back: still absent after interruption");
+    case JournalAction::remove:
+      break;
+  }
+  if (!now) {
+    ++report.gone;
+    return result_for(intent, options, JournalOutcome::gone, "",
+                      "gone (confirmed after interruption)");
+  }
+  if (!intent.tags.empty() &&
+      std::none_of(intent.tags.begin(), intent.tags.end(), [&](const std::string& t) {
+        return std::find(now->tags.begin(), now->tags.end(), t) != now->tags.end();
+      })) {
+    ++report.gone;
+    return result_for(intent, options, JournalOutcome::gone, "",
+                      "tags gone, image kept (confirmed after interruption)");
+  }
+  ++report.not_deleted;
+  return result_for(intent, options, JournalOutcome::failed, "Interrupted",
+                    "not deleted: still present after interruption");
 }
 
 }  // namespace
@@ -75,23 +131,8 @@ ReconcileReport reconcile_interrupted(Registry& registry, const std::vector<Jour
       const auto found =
           std::find_if(current->begin(), current->end(),
                        [&](const ImageRecord& image) { return image.digest == intent->digest; });
-      JournalRecord result;
-      if (found == current->end()) {
-        result = result_for(*intent, options, JournalOutcome::gone, "",
-                            "gone (confirmed after interruption)");
-        ++report.gone;
-      } else if (!intent->tags.empty() &&
-                 std::none_of(intent->tags.begin(), intent->tags.end(), [&](const std::string& t) {
-                   return std::find(found->tags.begin(), found->tags.end(), t) != found->tags.end();
-                 })) {
-        result = result_for(*intent, options, JournalOutcome::gone, "",
-                            "tags gone, image kept (confirmed after interruption)");
-        ++report.gone;
-      } else {
-        result = result_for(*intent, options, JournalOutcome::failed, "Interrupted",
-                            "not deleted: still present after interruption");
-        ++report.not_deleted;
-      }
+      JournalRecord result =
+          settle_one(*intent, found == current->end() ? nullptr : &*found, options, report);
       if (auto appended = journal.append(result); !appended) {
         report.problems.push_back(repository + ": " + appended.error().message);
       }

@@ -8,6 +8,9 @@
 // The result carries the intent's run id, so it closes that intent, and names the reconciling run.
 // A repository locked by another run (possibly the one still writing those intents) or whose
 // describe fails is left open and reported; the next run tries again. Nothing is deleted here.
+// Archive and restore intents are settled by the storage class the image is in now (archived /
+// restored, or failed Interrupted when unchanged); a put intent (journal restore) by whether the
+// image is there.
 #pragma once
 
 #include <functional>
@@ -35,7 +38,8 @@ struct ReconcileOptions {
 
 struct ReconcileReport {
   std::size_t gone = 0;               // confirmed absent (result "gone")
-  std::size_t not_deleted = 0;        // still present (result "failed", Interrupted)
+  std::size_t not_deleted = 0;        // not done: still present (or unchanged, or still absent)
+  std::size_t changed = 0;            // an archive, restore or put that went through
   std::size_t left_open = 0;          // could not be settled this time
   std::vector<std::string> problems;  // one line per repository left open, or append failure
 };

@@ -3,8 +3,9 @@
 // one consent question for all); or, with --plan FILE, only what a saved plan expires. Same flags
 // as plan, plus --yes (without it: ask on a terminal, refuse otherwise), --journal and
 // --allow-future-now. The use cases are app/apply_policy; this file reads flags and renders.
-// Transitions are reported as not applied. Exit 0 all done; 1 anything failed or a repository was
-// skipped; 2 bad usage, refused without a terminal, or a snapshot source (read-only).
+// Transitions are carried out (archived with UpdateImageStorageClass). Exit 0 all done; 1 anything
+// failed or a repository was skipped; 2 bad usage, refused without a terminal, or a snapshot source
+// (read-only).
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -85,6 +86,7 @@ int run_apply(const ApplyCommandOptions& options) {
   request.session.journal = options.journal;
   request.session.concurrency = flags.concurrency;
   request.consent.yes = options.yes;
+  request.consent.archive_price_per_gb_month = archive_price(flags);
   request.consent.ask = [&](const ConsentQuestion& question) {
     events.finish_progress();
     return ask_on_terminal(consent_question_text(question));
@@ -101,7 +103,7 @@ int run_apply(const ApplyCommandOptions& options) {
   ApplyRenderOptions render{json,
                             flags.quiet,
                             flags.price_per_gb_month,
-                            outcome.transitions,
+                            archive_price(flags),
                             outcome.skipped_repositories,
                             std::nullopt,
                             api_calls_of(*opened)};

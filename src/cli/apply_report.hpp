@@ -1,10 +1,10 @@
-// What `apply` and `delete` share: reporting what happened (table for people, JSON for machines),
-// with the exit code (0 all done, 1 anything failed). The JSON shape: {"schemaVersion":1,
-// "deleted":[...], "failed":[...], "skipped":[...], "gone":[...], "notApplied":{...},
-// "totals":{...}}; every item carries repositoryName, imageDigest, imageTags, imageId (as sent to
-// BatchDeleteImage), sizeInBytes and reason; failed, skipped and gone items add code and detail.
-// `apply --plan` adds "notAsPlanned":[{repositoryName, imageDigest, reason}], the plan's images
-// left alone because they changed since.
+// What `apply`, `delete` and `restore` share: reporting what happened (table for people, JSON for
+// machines), with the exit code (0 all done, 1 anything failed). The JSON shape:
+// {"schemaVersion":1, "deleted":[...], "archived":[...], "restored":[...], "failed":[...],
+// "skipped":[...], "gone":[...], "totals":{...}}; every item carries repositoryName, imageDigest,
+// imageTags, imageId (as sent to BatchDeleteImage), sizeInBytes and reason; failed, skipped and
+// gone items add code and detail. `apply --plan` adds "notAsPlanned":[{repositoryName, imageDigest,
+// reason}], the plan's images left alone because they changed since.
 #pragma once
 
 #include <cstdint>
@@ -22,8 +22,8 @@ struct ApplyRenderOptions {
   bool json = false;
   bool quiet = false;  // table: totals and problems only
   double price_per_gb_month = 0.10;
-  std::uint64_t transitions_not_applied = 0;
-  std::uint64_t skipped_repositories = 0;  // listing failed: nothing of them was touched
+  double archive_price_per_gb_month = 0.10;  // archived images save the difference
+  std::uint64_t skipped_repositories = 0;    // listing failed: nothing of them was touched
   // apply --plan only: images the plan expires left alone because they changed since
   std::optional<std::vector<SavedPlanMismatch>> not_as_planned;
   ApiCalls api_calls;  // the requests of the whole run, per operation: "apiCalls"

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <iostream>
 
 #include "util/printable.hpp"
@@ -40,8 +41,22 @@ Consent ask_on_terminal(const std::string& question) {
 }
 
 std::string consent_question_text(const ConsentQuestion& question) {
-  return "Delete " + counted(question.images, "image", "images") + " (" +
-         format_bytes(question.bytes) + ") from " +
+  std::vector<std::string> parts;
+  if (question.images > 0 || question.changes() == 0)
+    parts.push_back("delete " + counted(question.images, "image", "images") + " (" +
+                    format_bytes(question.bytes) + ")");
+  if (question.archives > 0)
+    parts.push_back("archive " + counted(question.archives, "image", "images") + " (" +
+                    format_bytes(question.bytes_archived) + ")");
+  if (question.restores > 0)
+    parts.push_back("restore " + counted(question.restores, "archived image", "archived images") +
+                    " (" + format_bytes(question.bytes_restored) + ")");
+  std::string what;
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    what += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
+  what[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(what[0])));
+  const bool only_deletions = question.archives + question.restores == 0;
+  return what + (only_deletions ? " from " : " in ") +
          counted(question.repositories, "repository", "repositories") + " of " + question.where +
          "?";
 }

@@ -31,6 +31,7 @@ void setup_plan_merge(CLI::App& sub, RunFunction& run);  // plan_merge_command.c
 void setup_policy(CLI::App& sub, RunFunction& run);
 void setup_apply(CLI::App& sub, RunFunction& run);
 void setup_delete(CLI::App& sub, RunFunction& run);
+void setup_restore(CLI::App& sub, RunFunction& run);
 void setup_snapshot(CLI::App& sub, RunFunction& run);
 void setup_inuse(CLI::App& sub, RunFunction& run);
 void setup_journal(CLI::App& sub, RunFunction& run);

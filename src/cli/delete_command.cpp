@@ -106,6 +106,7 @@ int run_delete(DeleteCommandOptions options) {
   CliEvents events("delete", options.quiet);
   request.session.journal = options.journal;
   request.consent.yes = options.yes;
+  request.consent.archive_price_per_gb_month = options.price_per_gb_month;
   request.consent.ask = [&](const ConsentQuestion& question) {
     return ask_on_terminal("Delete " + counted(question.images, "this item", "these items") + " (" +
                            format_bytes(question.bytes) + ")?");
@@ -126,7 +127,7 @@ int run_delete(DeleteCommandOptions options) {
   ApplyRenderOptions render{json,
                             options.quiet,
                             options.price_per_gb_month,
-                            0,
+                            options.price_per_gb_month,
                             outcome.skipped_repositories,
                             std::nullopt,
                             api_calls_of(*opened)};

@@ -52,4 +52,11 @@ Result<PlanSetup> plan_setup(const PlanFlags& flags, Clock& clock);
 // --output json, or no --output and stdout is not a terminal.
 bool json_output(const PlanFlags& flags);
 
+// --archive-price-per-gb-month, or the standard price when not given (ECR's list price for the
+// first 150 TB of archive storage is the standard one: docs/pricing.md).
+inline double archive_price(const PlanFlags& flags) {
+  return flags.archive_price_per_gb_month < 0 ? flags.price_per_gb_month
+                                              : flags.archive_price_per_gb_month;
+}
+
 }  // namespace regsweep::cli

@@ -78,7 +78,7 @@ class RunPrinter final : public RunEvents {
       render_apply_report(deletion.report, {false,
                                             false,
                                             m_settings.price_per_gb_month,
-                                            outcome.transitions,
+                                            m_settings.price_per_gb_month,
                                             outcome.skipped_repositories,
                                             std::nullopt,
                                             {}});
@@ -112,6 +112,7 @@ nlohmann::json counts_of(const TargetResult& t, bool yes) {
   return {{"repositories", t.planned.repositories},
           {"images", t.planned.images},
           {"expiring", t.planned.expiring},
+          {"transitioning", t.planned.transitioning},
           {"skippedRepositories", t.skipped_repositories},
           {"skippedRegistries", t.unlisted_registries},
           {"applied", applied},
@@ -119,6 +120,7 @@ nlohmann::json counts_of(const TargetResult& t, bool yes) {
           {"gone", report.gone},
           {"skipped", report.skipped},
           {"failed", report.failed},
+          {"archived", report.archived},
           {"bytesFreed", report.bytes_freed}};
 }
 
@@ -137,11 +139,13 @@ std::string text_of(const TargetResult& t, bool yes) {
     text = counted(t.planned.repositories, "repository", "repositories") + ", " +
            counted(t.planned.images, "image", "images") + ", " +
            std::to_string(t.planned.expiring) + " expiring";
+    if (t.planned.transitioning > 0)
+      text += ", " + std::to_string(t.planned.transitioning) + " to archive";
     if (t.deletion && t.deletion->ending == DeletionEnding::deleted) {
       const ApplyReport& r = t.deletion->report;
       text += "; " + std::to_string(r.deleted) + " deleted (" + format_bytes(r.bytes_freed) +
-              "), " + std::to_string(r.failed) + " failed, " + std::to_string(r.skipped) +
-              " skipped";
+              "), " + (r.archived > 0 ? std::to_string(r.archived) + " archived, " : "") +
+              std::to_string(r.failed) + " failed, " + std::to_string(r.skipped) + " skipped";
     } else if (!yes) {
       text += " (plan only: nothing deleted)";
     }

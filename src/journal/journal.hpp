@@ -29,10 +29,16 @@ namespace regsweep {
 enum class JournalKind { intent, result };
 // gone: the image was already absent when looked at (re-check, ImageNotFound, or a later run's
 // reconciliation of an interrupted intent): nothing failed, and no deletion is claimed.
-enum class JournalOutcome { deleted, failed, skipped, gone };
+// archived / restored: the storage-class change (archive, restore) or the re-put (put) was done.
+enum class JournalOutcome { deleted, failed, skipped, gone, archived, restored };
+// What the record is about: a deletion (the default, "delete"; records written before actions
+// existed have no "action" field), an archive or restore with UpdateImageStorageClass, or a deleted
+// image put back from its journaled manifest (`journal restore`, PutImage).
+enum class JournalAction { remove, archive, restore, put };
 
 struct JournalRecord {
   JournalKind kind = JournalKind::intent;
+  JournalAction action = JournalAction::remove;
   std::string run_id;
   EpochMillis timestamp = 0;
   // Which image.
@@ -56,6 +62,7 @@ struct JournalRecord {
 
 std::string_view to_string(JournalKind kind);
 std::string_view to_string(JournalOutcome outcome);
+std::string_view to_string(JournalAction action);  // "delete", "archive", "restore", "put"
 
 // One line of JSON (no trailing newline).
 std::string to_journal_line(const JournalRecord& record);
@@ -78,7 +85,7 @@ JournalContents parse_journal(std::string_view text);
 
 // Intents without a result: the run stopped (was killed) between the two, or is still running.
 // An intent is closed by the first later result record with the same run, registry, region,
-// repository, digest and tags. Returns indexes into `records`, in order.
+// repository, digest, tags and action. Returns indexes into `records`, in order.
 std::vector<std::size_t> open_intents(const std::vector<JournalRecord>& records);
 
 // Thread-safe: every implementation guards itself (repositories are deleted in parallel and

@@ -28,13 +28,33 @@ std::string_view to_string(JournalOutcome outcome) {
       return "skipped";
     case JournalOutcome::gone:
       return "gone";
+    case JournalOutcome::archived:
+      return "archived";
+    case JournalOutcome::restored:
+      return "restored";
   }
   return "failed";
+}
+
+std::string_view to_string(JournalAction action) {
+  switch (action) {
+    case JournalAction::remove:
+      return "delete";
+    case JournalAction::archive:
+      return "archive";
+    case JournalAction::restore:
+      return "restore";
+    case JournalAction::put:
+      return "put";
+  }
+  return "delete";
 }
 
 std::string to_journal_line(const JournalRecord& r) {
   json j;
   j["kind"] = to_string(r.kind);
+  // Absent means delete, as in every record written before other actions existed.
+  if (r.action != JournalAction::remove) j["action"] = to_string(r.action);
   j["runId"] = r.run_id;
   j["time"] = format_iso8601(r.timestamp);
   j["registry"] = r.registry;
@@ -91,6 +111,19 @@ Result<JournalRecord> parse_journal_line(std::string_view line) {
   } else {
     return bad("kind '" + kind + "' is not intent or result");
   }
+  std::string action;
+  if (auto s = text("action", false, action); !s) return s.error();
+  if (action.empty() || action == "delete") {
+    r.action = JournalAction::remove;
+  } else if (action == "archive") {
+    r.action = JournalAction::archive;
+  } else if (action == "restore") {
+    r.action = JournalAction::restore;
+  } else if (action == "put") {
+    r.action = JournalAction::put;
+  } else {
+    return bad("action '" + action + "' is not delete, archive, restore or put");
+  }
   std::optional<EpochMillis> timestamp;
   for (auto s :
        {text("runId", false, r.run_id), time("time", true, timestamp),
@@ -133,8 +166,13 @@ Result<JournalRecord> parse_journal_line(std::string_view line) {
     r.outcome = JournalOutcome::skipped;
   } else if (outcome == "gone") {
     r.outcome = JournalOutcome::gone;
+  } else if (outcome == "archived") {
+    r.outcome = JournalOutcome::archived;
+  } else if (outcome == "restored") {
+    r.outcome = JournalOutcome::restored;
   } else if (!outcome.empty()) {
-    return bad("outcome '" + outcome + "' is not deleted, failed, skipped or gone");
+    return bad("outcome '" + outcome +
+               "' is not deleted, failed, skipped, gone, archived or restored");
   }
   return r;
 }

@@ -134,6 +134,31 @@ TEST(JournalRecord, LineRoundTripsAndStaysOneLine) {
           R"("runId":"run-1","tags":[],"time":"2024-05-01T12:00:01Z"})");
 }
 
+TEST(JournalRecord, ArchivesRestoresAndPutsKeepTheirActionDeletionsWriteNone) {
+  for (const auto action : {JournalAction::archive, JournalAction::restore, JournalAction::put}) {
+    for (const auto outcome : {JournalOutcome::archived, JournalOutcome::restored}) {
+      JournalRecord record = result(outcome);
+      record.action = action;
+      const std::string line = to_journal_line(record);
+      EXPECT_NE(line.find(R"("action":")" + std::string(to_string(action)) + "\""),
+                std::string::npos)
+          << line;
+      auto back = parse_journal_line(line);
+      ASSERT_TRUE(back.ok()) << back.error().message;
+      EXPECT_EQ(back->action, action);
+      EXPECT_EQ(back->outcome, outcome);
+    }
+  }
+  // A deletion's line has no action (as every line written before actions existed), and reads
+  // back as a deletion.
+  EXPECT_EQ(to_journal_line(intent()).find("action"), std::string::npos);
+  EXPECT_EQ(parse_journal_line(to_journal_line(intent()))->action, JournalAction::remove);
+  EXPECT_FALSE(
+      parse_journal_line(
+          R"({"kind":"intent","action":"shred","time":"2024-05-01","repository":"r","digest":"d"})")
+          .ok());
+}
+
 TEST(JournalRecord, RejectsNonRecords) {
   for (const std::string line :
        {"", "[]", "{}", R"({"kind":"intent"})", R"({"kind":"x","time":"2024-05-01"})",

@@ -11,11 +11,11 @@ namespace regsweep {
 namespace {
 
 // Tags are part of the key: removing two tags of one image makes two intents with one digest.
-using IntentKey = std::tuple<std::string, std::string, std::string, std::string, std::string,
-                             std::vector<std::string>>;
+using IntentKey = std::tuple<JournalAction, std::string, std::string, std::string, std::string,
+                             std::string, std::vector<std::string>>;
 
 IntentKey key_of(const JournalRecord& r) {
-  return {r.run_id, r.registry, r.region, r.repository, r.digest, r.tags};
+  return {r.action, r.run_id, r.registry, r.region, r.repository, r.digest, r.tags};
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "plan/archive_minimum.hpp"
 #include "util/glob.hpp"
 #include "util/parallel.hpp"
 #include "util/size.hpp"
@@ -19,12 +20,40 @@ void PlanTotals::add(const PlanTotals& other) {
   bytes_expiring += other.bytes_expiring;
   bytes_transitioning += other.bytes_transitioning;
   monthly_savings += other.monthly_savings;
+  early_deletions += other.early_deletions;
+  early_deletion_charge += other.early_deletion_charge;
+  indexes_without_manifest += other.indexes_without_manifest;
+  unknown_media_type += other.unknown_media_type;
+  maybe_unprotected_children += other.maybe_unprotected_children;
 }
 
 namespace {
 
+// Kept active images that may list children nobody knows: an index whose manifest was not read,
+// or an image of unknown media type. Archived indexes protect no children (spec R5).
+void count_unknown_children(const Repository& repo, const std::vector<Verdict>& verdicts,
+                            PlanTotals& totals) {
+  for (std::size_t i = 0; i < verdicts.size(); ++i) {
+    const ImageRecord& image = repo.images[i];
+    if (verdicts[i].action != VerdictAction::keep || image.status != ImageStatus::active ||
+        image.manifest || !image.child_digests.empty())
+      continue;
+    if (ImageRecord::is_index_media_type(image.manifest_media_type)) {
+      ++totals.indexes_without_manifest;
+    } else if (image.manifest_media_type.empty()) {
+      ++totals.unknown_media_type;
+    }
+  }
+  if (totals.indexes_without_manifest + totals.unknown_media_type == 0) return;
+  for (std::size_t i = 0; i < verdicts.size(); ++i) {
+    const ImageRecord& image = repo.images[i];
+    if (verdicts[i].action != VerdictAction::keep && !image.tagged() && !image.is_index())
+      ++totals.maybe_unprotected_children;
+  }
+}
+
 PlanTotals repository_totals(const Repository& repo, const std::vector<Verdict>& verdicts,
-                             double standard_price, double archive_price) {
+                             double standard_price, double archive_price, EpochMillis now) {
   PlanTotals totals;
   totals.repositories = 1;
   totals.images = repo.images.size();
@@ -43,6 +72,10 @@ PlanTotals repository_totals(const Repository& repo, const std::vector<Verdict>&
         totals.bytes_expiring += image.size_bytes;
         (image.storage_class() == StorageClass::standard ? expired_standard : expired_archive) +=
             image.size_bytes;
+        if (const auto early = early_deletion(image, now, archive_price)) {
+          ++totals.early_deletions;
+          totals.early_deletion_charge += early->charge;
+        }
         break;
       case VerdictAction::transition:
         ++totals.transitioning;
@@ -50,6 +83,7 @@ PlanTotals repository_totals(const Repository& repo, const std::vector<Verdict>&
         break;
     }
   }
+  count_unknown_children(repo, verdicts, totals);
   totals.monthly_savings = monthly_cost(expired_standard, standard_price) +
                            monthly_cost(expired_archive, archive_price) +
                            monthly_cost(totals.bytes_transitioning, standard_price - archive_price);
@@ -98,7 +132,7 @@ Plan build_plan(const Inventory& inventory, const Policy& policy, const PlanOpti
         out.protections = protect_repository(repo.images, out.verdicts, protection);
       }
       out.totals = repository_totals(repo, out.verdicts, plan.price_per_gb_month,
-                                     plan.archive_price_per_gb_month);
+                                     plan.archive_price_per_gb_month, plan.now);
     }
   });
   for (const auto& out : plan.repositories) plan.totals.add(out.totals);

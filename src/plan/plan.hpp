@@ -51,6 +51,17 @@ struct PlanTotals {
   std::uint64_t bytes_expiring = 0;       // freed by expiry
   std::uint64_t bytes_transitioning = 0;  // moved to archive
   double monthly_savings = 0.0;           // dollars per month, see the header comment
+  // Expiring archived images within ECR's 90-day minimum (plan/archive_minimum.hpp): deleting
+  // them charges the rest of the 90 days, once.
+  std::uint64_t early_deletions = 0;
+  double early_deletion_charge = 0.0;
+  // What the source could not tell (a snapshot of `aws ecr describe-images` output has no
+  // manifests): kept image indexes whose children are unknown, kept images of unknown media type
+  // (any of them may be an index), and the expiring untagged images of those repositories, which
+  // may be children of them — unprotected, unlike with a live listing or `regsweep snapshot`.
+  std::uint64_t indexes_without_manifest = 0;
+  std::uint64_t unknown_media_type = 0;
+  std::uint64_t maybe_unprotected_children = 0;
 
   void add(const PlanTotals& other);
 };

@@ -4,6 +4,7 @@
 #include <thread>
 #include <vector>
 
+#include "plan/plan_warnings.hpp"
 #include "policy/explain.hpp"
 #include "util/parallel.hpp"
 
@@ -67,6 +68,16 @@ void write_plan_totals(JsonWriter& out, const PlanTotals& totals, bool with_repo
   out.value(totals.bytes_transitioning);
   out.key("monthlySavings");
   out.value(totals.monthly_savings);
+  out.key("earlyArchiveDeletions");
+  out.value(totals.early_deletions);
+  out.key("earlyDeletionCharge");
+  out.value(totals.early_deletion_charge);
+  out.key("indexesWithoutManifest");
+  out.value(totals.indexes_without_manifest);
+  out.key("unknownMediaType");
+  out.value(totals.unknown_media_type);
+  out.key("maybeUnprotectedChildren");
+  out.value(totals.maybe_unprotected_children);
   out.end_object();
 }
 
@@ -262,6 +273,11 @@ void render_plan_document(const PlanDocument& document, JsonWriter::Sink sink) {
     out.value(count);
   }
   out.end_object();
+  out.newline();
+  out.key("warnings");
+  out.begin_array();
+  for (const auto& warning : plan_warnings(document.totals)) out.value(warning);
+  out.end_array();
   out.newline();
   out.key("totals");
   write_plan_totals(out, document.totals, true);

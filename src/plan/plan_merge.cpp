@@ -6,6 +6,7 @@
 
 #include "plan/plan.hpp"
 #include "plan/plan_json.hpp"
+#include "plan/plan_warnings.hpp"
 
 namespace regsweep {
 namespace {
@@ -59,6 +60,24 @@ Result<PlanTotals> totals_of(const Document& doc) {
   if (savings == it->end() || !savings->is_number())
     return merge_error(doc.name, "totals.monthlySavings: missing or not a number");
   totals.monthly_savings = savings->get<double>();
+  // Optional: plans of earlier versions have none of these.
+  const std::pair<const char*, std::uint64_t*> optional_counts[] = {
+      {"earlyArchiveDeletions", &totals.early_deletions},
+      {"indexesWithoutManifest", &totals.indexes_without_manifest},
+      {"unknownMediaType", &totals.unknown_media_type},
+      {"maybeUnprotectedChildren", &totals.maybe_unprotected_children}};
+  for (const auto& [key, into] : optional_counts) {
+    auto value = it->find(key);
+    if (value == it->end()) continue;
+    if (!value->is_number_unsigned())
+      return merge_error(doc.name, std::string("totals.") + key + ": not a count");
+    *into = value->get<std::uint64_t>();
+  }
+  if (auto charge = it->find("earlyDeletionCharge"); charge != it->end()) {
+    if (!charge->is_number())
+      return merge_error(doc.name, "totals.earlyDeletionCharge: not a number");
+    totals.early_deletion_charge = charge->get<double>();
+  }
   return totals;
 }
 
@@ -258,6 +277,11 @@ Status merge_plan_documents(const std::vector<PlanText>& plans, JsonWriter::Sink
   out.newline();
   write_concatenated(out, docs, "skippedRepositories");
   write_concatenated(out, docs, "skippedRegistries");
+  out.key("warnings");
+  out.begin_array();
+  for (const auto& warning : plan_warnings(totals)) out.value(warning);
+  out.end_array();
+  out.newline();
   out.key("totals");
   write_plan_totals(out, totals, true);
   out.end_object();

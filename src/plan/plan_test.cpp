@@ -123,6 +123,31 @@ TEST(BuildPlan, ExpiredArchivedImagesSaveAtTheArchivePrice) {
   EXPECT_NEAR(plan.totals.monthly_savings, 10 * 0.02, 1e-12);
 }
 
+// A snapshot of `aws ecr describe-images` output has no manifests: a kept index's children are
+// unknown, and the untagged images that may be them are counted for the warning.
+TEST(BuildPlan, CountsKeptIndexesWithoutManifestsAndTheUntaggedImagesTheyMayOwn) {
+  Inventory inv;
+  inv.repositories.push_back(Repository{"r", "", "", {}});
+  auto& images = inv.repositories[0].images;
+  images.push_back(image("sha256:index", {"v1"}, 30, k_gib));
+  images.back().manifest_media_type = "application/vnd.oci.image.index.v1+json";
+  images.push_back(image("sha256:child-a", {}, 30, k_gib));
+  images.push_back(image("sha256:child-b", {}, 30, k_gib));
+  images.push_back(image("sha256:new", {}, 1, k_gib));
+  for (std::size_t i = 1; i < images.size(); ++i)
+    images[i].manifest_media_type = "application/vnd.oci.image.manifest.v1+json";
+  const Plan plan = build_plan(inv, policy(k_policy), ecr_only(k_now, 0.10, -1.0, {}));
+  EXPECT_EQ(plan.totals.expiring, 2u);
+  EXPECT_EQ(plan.totals.indexes_without_manifest, 1u);
+  EXPECT_EQ(plan.totals.maybe_unprotected_children, 2u);
+
+  // With its manifest (a live listing, `regsweep snapshot`) nothing is unknown.
+  images[0].manifest = R"({"manifests":[]})";
+  const Plan known = build_plan(inv, policy(k_policy), ecr_only(k_now, 0.10, -1.0, {}));
+  EXPECT_EQ(known.totals.indexes_without_manifest, 0u);
+  EXPECT_EQ(known.totals.maybe_unprotected_children, 0u);
+}
+
 TEST(BuildPlan, RepositoryGlobsFilterRepositoriesAndSkippedOnes) {
   const Inventory inv = inventory();
   const Plan plan =

@@ -104,14 +104,14 @@ Result<SavedRepository> read_repository(const Reader& r, const json& entry,
     if (!image.is_object()) return r.fail(at, "not an object", "the file was edited");
     auto action = r.text(image, at, "action");
     if (!action) return std::move(action).take_error();
-    if (*action == "keep" || *action == "transition") continue;
-    if (*action != "expire") {
+    if (*action == "keep") continue;
+    if (*action != "expire" && *action != "transition") {
       return r.fail(at + ".action", "'" + *action + "' is not keep, expire or transition",
                     "the file was edited or comes from a newer regsweep");
     }
     auto saved = read_image(r, image, at);
     if (!saved) return std::move(saved).take_error();
-    repo.expiring.push_back(std::move(saved).value());
+    (*action == "expire" ? repo.expiring : repo.transitioning).push_back(std::move(saved).value());
   }
   return repo;
 }
@@ -160,13 +160,20 @@ Result<SavedPlan> parse_saved_plan(std::string_view text, const std::string& fil
   return plan;
 }
 
-std::vector<StillPlanned> match_saved_repository(const SavedRepository& saved,
-                                                 const std::vector<ImageRecord>& live,
-                                                 std::vector<SavedPlanMismatch>& mismatches) {
+namespace {
+
+// `list` is saved.expiring or saved.transitioning; `archive`: the images must still be ACTIVE.
+std::vector<StillPlanned> match_list(const SavedRepository& saved,
+                                     const std::vector<SavedImage>& list, bool archive,
+                                     const std::vector<ImageRecord>& live,
+                                     std::vector<SavedPlanMismatch>& mismatches) {
   std::map<std::string, const ImageRecord*> by_digest;
   for (const auto& image : live) by_digest[image.digest] = &image;
+  // Images the plan takes away from standard storage: an index deleted or archived keeps no
+  // children (spec R5), a subject deleted or archived keeps no referrers.
   std::set<std::string> expiring;
   for (const auto& image : saved.expiring) expiring.insert(image.digest);
+  for (const auto& image : saved.transitioning) expiring.insert(image.digest);
   // What live images outside the plan's list reference: deleting those would break them.
   std::map<std::string, std::string> referenced_by;
   for (const auto& image : live) {
@@ -176,10 +183,10 @@ std::vector<StillPlanned> match_saved_repository(const SavedRepository& saved,
   }
   std::vector<StillPlanned> out;
   std::set<std::string> done;
-  for (const auto& image : saved.expiring) {
+  for (const auto& image : list) {
     if (!done.insert(image.digest).second) continue;
     auto report = [&](std::string problem) {
-      mismatches.push_back({saved.repository, image.digest, std::move(problem)});
+      mismatches.push_back({saved.repository, image.digest, std::move(problem), archive});
     };
     const auto it = by_digest.find(image.digest);
     if (it == by_digest.end()) {
@@ -192,6 +199,11 @@ std::vector<StillPlanned> match_saved_repository(const SavedRepository& saved,
     if (planned != now) {
       report("tags changed since the plan: " + join_tags(image.tags) + " -> " +
              join_tags(it->second->tags));
+      continue;
+    }
+    if (archive && it->second->status != ImageStatus::active) {
+      report(it->second->status == ImageStatus::archived ? "archived since the plan"
+                                                         : "being restored since the plan");
       continue;
     }
     if (const auto ref = referenced_by.find(image.digest); ref != referenced_by.end()) {
@@ -209,6 +221,20 @@ std::vector<StillPlanned> match_saved_repository(const SavedRepository& saved,
     out.push_back({it->second, std::move(reason)});
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<StillPlanned> match_saved_repository(const SavedRepository& saved,
+                                                 const std::vector<ImageRecord>& live,
+                                                 std::vector<SavedPlanMismatch>& mismatches) {
+  return match_list(saved, saved.expiring, false, live, mismatches);
+}
+
+std::vector<StillPlanned> match_saved_transitions(const SavedRepository& saved,
+                                                  const std::vector<ImageRecord>& live,
+                                                  std::vector<SavedPlanMismatch>& mismatches) {
+  return match_list(saved, saved.transitioning, true, live, mismatches);
 }
 
 }  // namespace regsweep

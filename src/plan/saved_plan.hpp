@@ -1,7 +1,7 @@
 // A plan saved by `regsweep plan --output json` (docs/plan-json.md, schema 1), read back for
 // `apply --plan FILE`: per repository (with registryId/region when the plan has them), the images
-// the plan marked `expire`. Nothing else of the document is trusted or needed; kept images are
-// not read at all (an image absent from the expire list is never deleted).
+// the plan marked `expire` or `transition`. Nothing else of the document is trusted or needed; kept
+// images are not read at all (an image absent from the expire list is never deleted).
 //
 // Reading is strict: another schemaVersion, or an expiring image with a missing or mistyped field,
 // rejects the whole file with "FILE: repositories[2].images[5].imageTags: problem; fix". A plan
@@ -39,6 +39,7 @@ struct SavedRepository {
   std::string registry_id;  // empty when the plan did not say
   std::string region;       // empty when the plan did not say
   std::vector<SavedImage> expiring;
+  std::vector<SavedImage> transitioning = {};  // action "transition": archived by apply
 };
 
 struct SavedPlan {
@@ -54,7 +55,8 @@ Result<SavedPlan> parse_saved_plan(std::string_view text, const std::string& fil
 struct SavedPlanMismatch {
   std::string repository;
   std::string digest;
-  std::string problem;  // "no longer in the repository", "tags changed since the plan: a -> b"
+  std::string problem;      // "no longer in the repository", "tags changed since the plan: a -> b"
+  bool transition = false;  // a transition (archive) of the plan, not a deletion
 };
 
 // An image of the plan that is still as planned: the live record and why the plan expires it.
@@ -68,5 +70,10 @@ struct StillPlanned {
 std::vector<StillPlanned> match_saved_repository(const SavedRepository& saved,
                                                  const std::vector<ImageRecord>& live,
                                                  std::vector<SavedPlanMismatch>& mismatches);
+// The same for its transitioning images; one no longer in standard storage (archived or being
+// restored since) is a mismatch too.
+std::vector<StillPlanned> match_saved_transitions(const SavedRepository& saved,
+                                                  const std::vector<ImageRecord>& live,
+                                                  std::vector<SavedPlanMismatch>& mismatches);
 
 }  // namespace regsweep

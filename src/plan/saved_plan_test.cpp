@@ -45,7 +45,9 @@ TEST(SavedPlan, ReadsTheExpiringImagesPerRepository) {
   EXPECT_EQ(repo.repository, "payments/api");
   EXPECT_EQ(repo.registry_id, "123456789012");
   EXPECT_EQ(repo.region, "eu-west-1");
-  ASSERT_THAT(repo.expiring, SizeIs(2));  // keep and transition are not read as deletions
+  ASSERT_THAT(repo.expiring, SizeIs(2));       // keep and transition are not read as deletions
+  ASSERT_THAT(repo.transitioning, SizeIs(1));  // transitions are read apart, as archives
+  EXPECT_EQ(repo.transitioning[0].digest, "sha256:arch");
   EXPECT_EQ(repo.expiring[0].digest, "sha256:old");
   EXPECT_EQ(repo.expiring[0].tags, (std::vector<std::string>{"git-1", "git-2"}));
   EXPECT_EQ(repo.expiring[0].size_bytes, 352321536u);
@@ -104,7 +106,7 @@ ImageRecord live(const std::string& digest, std::vector<std::string> tags) {
 }
 
 TEST(SavedPlan, OnlyImagesStillAsPlannedAreMatched) {
-  SavedRepository saved{"app", "", "", {}};
+  SavedRepository saved{"app", "", "", {}, {}};
   for (const auto& [digest, tags] :
        std::vector<std::pair<std::string, std::vector<std::string>>>{{"sha256:same", {"b", "a"}},
                                                                      {"sha256:retagged", {"old"}},
@@ -147,6 +149,32 @@ TEST(SavedPlan, OnlyImagesStillAsPlannedAreMatched) {
   EXPECT_EQ(mismatches[1].problem, "no longer in the repository");
   EXPECT_THAT(mismatches[2].problem, HasSubstr("now listed by image index sha256:kept-index"));
   EXPECT_THAT(mismatches[3].problem, HasSubstr("a referrer of sha256:kept-index"));
+}
+
+TEST(SavedPlan, ATransitionArchivedOrListedByAKeptIndexSinceIsNotArchived) {
+  SavedRepository saved{"app", "", "", {}, {}};
+  for (const std::string digest : {"sha256:a", "sha256:archived", "sha256:child"}) {
+    SavedImage image;
+    image.digest = digest;
+    saved.transitioning.push_back(image);
+  }
+  std::vector<ImageRecord> live(4);
+  live[0].digest = "sha256:a";
+  live[1].digest = "sha256:archived";
+  live[1].status = ImageStatus::archived;
+  live[2].digest = "sha256:child";
+  live[3].digest = "sha256:index";
+  live[3].tags = {"v1"};
+  live[3].child_digests = {"sha256:child"};
+  std::vector<SavedPlanMismatch> mismatches;
+  const auto still = match_saved_transitions(saved, live, mismatches);
+  ASSERT_THAT(still, SizeIs(1));
+  EXPECT_EQ(still[0].image->digest, "sha256:a");
+  ASSERT_THAT(mismatches, SizeIs(2));
+  EXPECT_EQ(mismatches[0].problem, "archived since the plan");
+  EXPECT_THAT(mismatches[1].problem, HasSubstr("image index sha256:index"));
+  // The expire list is not the transition list.
+  EXPECT_TRUE(match_saved_repository(saved, live, mismatches).empty());
 }
 
 }  // namespace

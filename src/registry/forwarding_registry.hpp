@@ -44,6 +44,23 @@ class ForwardingRegistry : public Registry {
   Status delete_lifecycle_policy(const std::string& repository) override {
     return m_inner.delete_lifecycle_policy(repository);
   }
+  Result<ImageStatus> update_storage_class(const std::string& repository, const std::string& digest,
+                                           StorageClass target) override {
+    return m_inner.update_storage_class(repository, digest, target);
+  }
+  Status put_image(const std::string& repository, const std::string& manifest,
+                   const std::string& media_type, const std::string& tag) override {
+    return m_inner.put_image(repository, manifest, media_type, tag);
+  }
+  Result<std::vector<std::string>> pull_time_exclusions() override {
+    return m_inner.pull_time_exclusions();
+  }
+  Status register_pull_time_exclusion(const std::string& principal_arn) override {
+    return m_inner.register_pull_time_exclusion(principal_arn);
+  }
+  Status deregister_pull_time_exclusion(const std::string& principal_arn) override {
+    return m_inner.deregister_pull_time_exclusion(principal_arn);
+  }
 
  protected:
   Registry& inner() { return m_inner; }

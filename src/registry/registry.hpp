@@ -93,6 +93,47 @@ class Registry {
   virtual Status put_lifecycle_policy(const std::string& repository,
                                       const std::string& policy_text) = 0;
   virtual Status delete_lifecycle_policy(const std::string& repository) = 0;
+
+  // --- The rest of ECR (issue 13). Backends without it keep these defaults, which fail naming
+  // the backend: nothing is ever pretended.
+
+  // UpdateImageStorageClass: archives an active image now (ARCHIVED), or restores an archived one
+  // (ACTIVATING, then ACTIVE within about 20 minutes). One image a call. The status ECR answers.
+  virtual Result<ImageStatus> update_storage_class(const std::string& repository,
+                                                   const std::string& digest, StorageClass target) {
+    (void)digest;
+    (void)target;
+    return unsupported(repository, "has no storage classes");
+  }
+  // PutImage: an image re-created from its manifest body (journal restore), with `tag` or
+  // untagged. ImageAlreadyExistsException, LayersNotFoundException (the registry removed the
+  // layers) come back as errors with that service_code.
+  virtual Status put_image(const std::string& repository, const std::string& manifest,
+                           const std::string& media_type, const std::string& tag) {
+    (void)manifest;
+    (void)media_type;
+    (void)tag;
+    return unsupported(repository, "cannot put images back");
+  }
+  // Pull-time update exclusions of the registry (per account and region): the principals whose
+  // pulls do not update lastRecordedPullTime.
+  virtual Result<std::vector<std::string>> pull_time_exclusions() {
+    return unsupported("", "has no pull-time update exclusions");
+  }
+  virtual Status register_pull_time_exclusion(const std::string& principal_arn) {
+    (void)principal_arn;
+    return unsupported("", "has no pull-time update exclusions");
+  }
+  virtual Status deregister_pull_time_exclusion(const std::string& principal_arn) {
+    (void)principal_arn;
+    return unsupported("", "has no pull-time update exclusions");
+  }
+
+ protected:
+  Error unsupported(const std::string& repository, const std::string& what) const {
+    return make_error(ErrorCode::invalid_input,
+                      describe() + (repository.empty() ? "" : ": " + repository) + ": " + what);
+  }
 };
 
 }  // namespace regsweep

@@ -70,6 +70,18 @@ class SelectedRegistry final : public ForwardingRegistry {
     return inner().delete_lifecycle_policy(repository);
   }
 
+  Result<ImageStatus> update_storage_class(const std::string& repository, const std::string& digest,
+                                           StorageClass target) override {
+    if (auto refused = refuse(repository)) return *refused;
+    return inner().update_storage_class(repository, digest, target);
+  }
+
+  Status put_image(const std::string& repository, const std::string& manifest,
+                   const std::string& media_type, const std::string& tag) override {
+    if (auto refused = refuse(repository)) return *refused;
+    return inner().put_image(repository, manifest, media_type, tag);
+  }
+
  private:
   RepositorySelection m_selection;
   SelectionWitness* m_witness;

@@ -157,4 +157,84 @@ Status FakeRegistry::delete_lifecycle_policy(const std::string& repository) {
   return ok_status();
 }
 
+Result<ImageStatus> FakeRegistry::update_storage_class(const std::string& repository,
+                                                       const std::string& digest,
+                                                       StorageClass target) {
+  record({"update_storage_class", repository, {{digest, ""}}});
+  ActiveCall active(*this);
+  std::lock_guard lock(m_mutex);
+  if (fail_storage_class.count(digest)) {
+    Error error = make_error(ErrorCode::transient, "injected fault");
+    error.service_code = "ServerException";
+    return error;
+  }
+  auto& images = m_repositories[repository];
+  const auto it = std::find_if(images.begin(), images.end(),
+                               [&](const ImageRecord& image) { return image.digest == digest; });
+  if (it == images.end()) {
+    Error error = make_error(ErrorCode::conflict, "image not found");
+    error.service_code = "ImageNotFoundException";
+    return error;
+  }
+  if (target == StorageClass::archive) {
+    it->status = ImageStatus::archived;
+    it->last_archived_at = archive_time;
+  } else if (it->status == ImageStatus::archived) {
+    it->status = restore_instantly ? ImageStatus::active : ImageStatus::activating;
+  }
+  return it->status;
+}
+
+Status FakeRegistry::put_image(const std::string& repository, const std::string& manifest,
+                               const std::string& media_type, const std::string& tag) {
+  record({"put_image", repository, {{put_digest, tag}}});
+  std::lock_guard lock(m_mutex);
+  if (layers_gone) {
+    Error error = make_error(ErrorCode::invalid_input, "layers not found");
+    error.service_code = "LayersNotFoundException";
+    return error;
+  }
+  const std::string digest =
+      put_digest.empty() ? "sha256:" + std::to_string(manifest.size()) : put_digest;
+  auto& images = m_repositories[repository];
+  auto it = std::find_if(images.begin(), images.end(),
+                         [&](const ImageRecord& image) { return image.digest == digest; });
+  if (it != images.end()) {
+    if (tag.empty() || std::count(it->tags.begin(), it->tags.end(), tag)) {
+      Error error = make_error(ErrorCode::conflict, "image already exists");
+      error.service_code = "ImageAlreadyExistsException";
+      return error;
+    }
+    it->tags.push_back(tag);
+    return ok_status();
+  }
+  ImageRecord image;
+  image.digest = digest;
+  if (!tag.empty()) image.tags.push_back(tag);
+  image.manifest = manifest;
+  image.manifest_media_type = media_type;
+  images.push_back(std::move(image));
+  return ok_status();
+}
+
+Result<std::vector<std::string>> FakeRegistry::pull_time_exclusions() {
+  record({"pull_time_exclusions", "", {}});
+  std::lock_guard lock(m_mutex);
+  return std::vector<std::string>(exclusions.begin(), exclusions.end());
+}
+
+Status FakeRegistry::register_pull_time_exclusion(const std::string& principal_arn) {
+  record({"register_pull_time_exclusion", principal_arn, {}});
+  std::lock_guard lock(m_mutex);
+  exclusions.insert(principal_arn);
+  return ok_status();
+}
+
+Status FakeRegistry::deregister_pull_time_exclusion(const std::string& principal_arn) {
+  record({"deregister_pull_time_exclusion", principal_arn, {}});
+  std::lock_guard lock(m_mutex);
+  exclusions.erase(principal_arn);
+  return ok_status();
+}
+
 }  // namespace regsweep::testing

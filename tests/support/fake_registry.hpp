@@ -60,6 +60,24 @@ class FakeRegistry final : public Registry {
   Result<std::optional<std::string>> get_lifecycle_policy(const std::string& repository) override;
   Status put_lifecycle_policy(const std::string& repository, const std::string& text) override;
   Status delete_lifecycle_policy(const std::string& repository) override;
+  // Archive: ACTIVE -> ARCHIVED (lastArchivedAt = archive_time); restore: ARCHIVED -> ACTIVATING
+  // (or ACTIVE with restore_instantly). Unknown digests fail ImageNotFoundException.
+  Result<ImageStatus> update_storage_class(const std::string& repository, const std::string& digest,
+                                           StorageClass target) override;
+  // Adds the image (digest "sha256:" + the manifest's size, as fakes need no hashing: put_digest
+  // overrides), tag merged; layers_gone makes it fail LayersNotFoundException.
+  Status put_image(const std::string& repository, const std::string& manifest,
+                   const std::string& media_type, const std::string& tag) override;
+  Result<std::vector<std::string>> pull_time_exclusions() override;
+  Status register_pull_time_exclusion(const std::string& principal_arn) override;
+  Status deregister_pull_time_exclusion(const std::string& principal_arn) override;
+
+  EpochMillis archive_time = 0;
+  bool restore_instantly = false;
+  std::set<std::string> fail_storage_class;  // update_storage_class fails (ServerException)
+  std::string put_digest;                    // the digest put_image gives the image
+  bool layers_gone = false;
+  std::set<std::string> exclusions;  // pull-time update exclusions
 
  private:
   class ActiveCall;

@@ -113,9 +113,15 @@ Status apply_manifest(ImageRecord& record, std::string manifest) {
 }
 
 bool needs_manifest(const ImageRecord& record) {
-  return ImageRecord::is_index_media_type(record.manifest_media_type) ||
-         record.manifest_media_type == "application/vnd.oci.artifact.manifest.v1+json" ||
-         !is_plain_image_config(record.artifact_media_type) || record.subject_digest.has_value();
+  // A manifest read is a pull: it moves lastRecordedPullTime, which sinceImagePulled rules (ECR's
+  // and ours) read. So only what the listing cannot tell is read: an index's children, and the
+  // subject of an artifact DescribeImages did not name one for. Archived images cannot be read at
+  // all (BatchGetImage answers ImageNotFound), and an archived index protects no children (R5).
+  if (record.status != ImageStatus::active) return false;
+  if (ImageRecord::is_index_media_type(record.manifest_media_type)) return true;
+  if (record.subject_digest.has_value()) return false;
+  return record.manifest_media_type == "application/vnd.oci.artifact.manifest.v1+json" ||
+         !is_plain_image_config(record.artifact_media_type);
 }
 
 const std::vector<std::string>& accepted_manifest_media_types() {

@@ -200,6 +200,69 @@ class EcrRegistry final : public Registry {
     return ok_status();
   }
 
+  Result<ImageStatus> update_storage_class(const std::string& repository, const std::string& digest,
+                                           StorageClass target) override {
+    json request = repository_request(repository);
+    request["imageId"] = {{"imageDigest", digest}};
+    request["targetStorageClass"] = target == StorageClass::archive ? "ARCHIVE" : "STANDARD";
+    auto answer = call("UpdateImageStorageClass", request,
+                       "UpdateImageStorageClass " + repository + "@" + digest);
+    if (!answer) return std::move(answer).take_error();
+    const std::string status = ecr::string_member(*answer, "imageStatus");
+    if (status == "ARCHIVED") return ImageStatus::archived;
+    if (status == "ACTIVATING") return ImageStatus::activating;
+    if (status == "ACTIVE") return ImageStatus::active;
+    return make_error(ErrorCode::internal, "UpdateImageStorageClass " + repository + "@" + digest +
+                                               ": unknown imageStatus \"" + status + "\"");
+  }
+
+  Status put_image(const std::string& repository, const std::string& manifest,
+                   const std::string& media_type, const std::string& tag) override {
+    json request = repository_request(repository);
+    request["imageManifest"] = manifest;
+    if (!media_type.empty()) request["imageManifestMediaType"] = media_type;
+    if (!tag.empty()) request["imageTag"] = tag;
+    auto answer =
+        call("PutImage", request, "PutImage " + repository + (tag.empty() ? "" : ":" + tag));
+    if (!answer) return std::move(answer).take_error();
+    return ok_status();
+  }
+
+  Result<std::vector<std::string>> pull_time_exclusions() override {
+    std::vector<std::string> out;
+    std::string token;
+    do {
+      json request = json::object();
+      if (!token.empty()) request["nextToken"] = token;
+      auto page = call("ListPullTimeUpdateExclusions", request, "ListPullTimeUpdateExclusions");
+      if (!page) return std::move(page).take_error();
+      if (const auto list = page->find("pullTimeUpdateExclusions");
+          list != page->end() && list->is_array()) {
+        for (const auto& arn : *list)
+          if (arn.is_string()) out.push_back(arn.get<std::string>());
+      }
+      token = next_token(*page);
+    } while (!token.empty());
+    return out;
+  }
+
+  Status register_pull_time_exclusion(const std::string& principal_arn) override {
+    auto answer = call("RegisterPullTimeUpdateExclusion", {{"principalArn", principal_arn}},
+                       "RegisterPullTimeUpdateExclusion " + principal_arn);
+    // Already registered is what was asked for (idempotent setup).
+    if (!answer && answer.error().service_code != "ExclusionAlreadyExistsException")
+      return std::move(answer).take_error();
+    return ok_status();
+  }
+
+  Status deregister_pull_time_exclusion(const std::string& principal_arn) override {
+    auto answer = call("DeregisterPullTimeUpdateExclusion", {{"principalArn", principal_arn}},
+                       "DeregisterPullTimeUpdateExclusion " + principal_arn);
+    if (!answer && answer.error().service_code != "ExclusionNotFoundException")
+      return std::move(answer).take_error();
+    return ok_status();
+  }
+
  private:
   json base_request() const {
     json request = json::object();

@@ -208,6 +208,77 @@ TEST(EcrRegistry, ReadsManifestsOfIndexesAndArtifacts) {
   }
 }
 
+// A manifest read is a pull (it moves lastRecordedPullTime): archived images (ECR refuses them
+// anyway) and referrers whose subject DescribeImages already names are not read.
+TEST(EcrRegistry, ReadsNoManifestOfArchivedImagesOrOfReferrersWithAKnownSubject) {
+  auto client = std::make_shared<FakeJsonClient>(
+      [](const std::string& op, const json&) -> Result<std::string> {
+        if (op == "DescribeImages") {
+          return json{{"imageDetails",
+                       {{{"imageDigest", "sha256:archived-idx"},
+                         {"imageStatus", "ARCHIVED"},
+                         {"imageManifestMediaType", "application/vnd.oci.image.index.v1+json"}},
+                        {{"imageDigest", "sha256:sig"},
+                         {"imageManifestMediaType", "application/vnd.oci.image.manifest.v1+json"},
+                         {"artifactMediaType", "application/vnd.dev.cosign.artifact.sig.v1+json"},
+                         {"subjectManifestDigest", "sha256:app"}}}}}
+              .dump();
+        }
+        return service_error(ErrorCode::internal, "Unexpected");
+      });
+  auto images = make_ecr_registry({"us-east-1", "", {}}, client)->list_images("r");
+  ASSERT_TRUE(images.ok()) << images.error().message;
+  EXPECT_THAT(client->calls("BatchGetImage"), SizeIs(0));
+  for (const auto& image : *images) {
+    if (image.digest == "sha256:sig") {
+      EXPECT_EQ(image.subject_digest, "sha256:app");
+    }
+  }
+}
+
+TEST(EcrRegistry, UpdateStorageClassSendsTheDigestAndTargetAndMapsTheStatus) {
+  auto client = std::make_shared<FakeJsonClient>(
+      [](const std::string&, const json& request) -> Result<std::string> {
+        if (request["imageId"]["imageDigest"] == "sha256:gone")
+          return service_error(ErrorCode::not_found, "ImageNotFoundException");
+        const bool archive = request["targetStorageClass"] == "ARCHIVE";
+        return json{{"imageStatus", archive ? "ARCHIVED" : "ACTIVATING"}}.dump();
+      });
+  auto registry = make_ecr_registry({"us-east-1", "123456789012", {}}, client);
+  EXPECT_EQ(*registry->update_storage_class("r", "sha256:a", StorageClass::archive),
+            ImageStatus::archived);
+  EXPECT_EQ(*registry->update_storage_class("r", "sha256:a", StorageClass::standard),
+            ImageStatus::activating);
+  const auto gone = registry->update_storage_class("r", "sha256:gone", StorageClass::archive);
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.error().service_code, "ImageNotFoundException");
+  const auto calls = client->calls("UpdateImageStorageClass");
+  ASSERT_THAT(calls, SizeIs(3));
+  EXPECT_EQ(calls[0].request["registryId"], "123456789012");
+  EXPECT_EQ(calls[0].request["repositoryName"], "r");
+  EXPECT_EQ(calls[0].request["targetStorageClass"], "ARCHIVE");
+  EXPECT_EQ(calls[1].request["targetStorageClass"], "STANDARD");
+}
+
+TEST(EcrRegistry, PullTimeExclusionsAreIdempotent) {
+  auto client = std::make_shared<FakeJsonClient>(
+      [](const std::string& op, const json& request) -> Result<std::string> {
+        if (op == "RegisterPullTimeUpdateExclusion")
+          return service_error(ErrorCode::conflict, "ExclusionAlreadyExistsException");
+        if (op == "DeregisterPullTimeUpdateExclusion")
+          return service_error(ErrorCode::not_found, "ExclusionNotFoundException");
+        if (!request.contains("nextToken"))
+          return json{{"pullTimeUpdateExclusions", {"arn:aws:iam::1:role/a"}}, {"nextToken", "2"}}
+              .dump();
+        return json{{"pullTimeUpdateExclusions", {"arn:aws:iam::1:role/b"}}}.dump();
+      });
+  auto registry = make_ecr_registry({"us-east-1", "", {}}, client);
+  EXPECT_TRUE(registry->register_pull_time_exclusion("arn:aws:iam::1:role/a").ok());
+  EXPECT_TRUE(registry->deregister_pull_time_exclusion("arn:aws:iam::1:role/c").ok());
+  EXPECT_THAT(*registry->pull_time_exclusions(),
+              ElementsAre("arn:aws:iam::1:role/a", "arn:aws:iam::1:role/b"));
+}
+
 TEST(EcrRegistry, ManifestFailureFailsTheListing) {
   auto client = std::make_shared<FakeJsonClient>(
       [](const std::string& op, const json&) -> Result<std::string> {
