@@ -106,6 +106,25 @@ void update_settings(Emulator& emu, const httplib::Request& req, httplib::Respon
   answer(res, 200, settings_json(emu.store));
 }
 
+// POST /_emulator/layers-gone {"repositoryName", "blobDigests": [...]}: ECR has removed these
+// layers (or configs) from the repository; a PutImage that needs one fails LayersNotFound.
+void layers_gone(Emulator& emu, const httplib::Request& req, httplib::Response& res) {
+  auto body = json_body(req, res);
+  if (!body) return;
+  const std::string name = str(*body, "repositoryName");
+  const auto blobs = body->find("blobDigests");
+  if (name.empty() || blobs == body->end() || !blobs->is_array() || blobs->empty())
+    return fail(res, 400, "admin: repositoryName and blobDigests (a non-empty array) are required");
+  for (const auto& blob : *blobs)
+    if (!blob.is_string()) return fail(res, 400, "admin: blobDigests: strings only");
+  std::unique_lock lock(emu.store.mutex);
+  auto repo = emu.store.repositories.find(name);
+  if (repo == emu.store.repositories.end())
+    return fail(res, 404, "admin: repository '" + name + "' not found");
+  for (const auto& blob : *blobs) repo->second.removed_blobs.insert(blob.get<std::string>());
+  answer(res, 200, {{"ok", true}});
+}
+
 }  // namespace
 
 void register_admin_routes(httplib::Server& http, Emulator& emu) {
@@ -139,6 +158,9 @@ void register_admin_routes(httplib::Server& http, Emulator& emu) {
   });
   http.Post("/_emulator/untag", [&emu](const httplib::Request& req, httplib::Response& res) {
     retag(emu, req, res, false);
+  });
+  http.Post("/_emulator/layers-gone", [&emu](const httplib::Request& req, httplib::Response& res) {
+    layers_gone(emu, req, res);
   });
   http.Get("/_emulator/counters", [&emu](const httplib::Request&, httplib::Response& res) {
     answer(res, 200, emu.counters.describe());

@@ -27,10 +27,14 @@ std::optional<ManifestInfo> inspect_manifest(const std::string& text) {
   if (auto config = doc.find("config"); config != doc.end() && config->is_object()) {
     info.config_media_type = str(*config, "mediaType");
     info.size += num(*config, "size");
+    if (!str(*config, "digest").empty()) info.blobs.push_back(str(*config, "digest"));
   }
   if (auto layers = doc.find("layers"); layers != doc.end() && layers->is_array()) {
     for (const auto& layer : *layers)
-      if (layer.is_object()) info.size += num(layer, "size");
+      if (layer.is_object()) {
+        info.size += num(layer, "size");
+        if (!str(layer, "digest").empty()) info.blobs.push_back(str(layer, "digest"));
+      }
   }
   if (auto children = doc.find("manifests"); children != doc.end() && children->is_array()) {
     for (const auto& child : *children) {

@@ -22,6 +22,7 @@ struct ManifestInfo {
   std::string artifact_type;  // top-level "artifactType" (OCI 1.1; may be empty)
   std::vector<std::pair<std::string, std::string>> annotations;  // string-valued "annotations"
   std::int64_t size = 0;                                         // config.size + sum(layers[].size)
+  std::vector<std::string> blobs;  // config.digest and layers[].digest: what PutImage needs there
 };
 
 // nullopt when the text is not a JSON object.

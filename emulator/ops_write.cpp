@@ -132,6 +132,16 @@ OpResult put_image(Context& ctx, const Json& body) {
         "The image tag '" + tag + "' already exists in the '" + name +
             "' repository and cannot be overwritten because the repository is immutable.");
   }
+  std::string gone;
+  for (const auto& blob : info->blobs)
+    if (repo.removed_blobs.contains(blob)) gone += (gone.empty() ? "" : ", ") + blob;
+  if (!gone.empty()) {
+    throw ApiError(400, "LayersNotFoundException",
+                   "Layers with digests '[" + gone +
+                       "]' required for pushing image into "
+                       "repository with name '" +
+                       name + "' in the registry with id '" + repo.registry_id + "' do not exist");
+  }
   for (const auto& child : info->children) {
     if (!repo.images.contains(child)) {
       throw ApiError(400, "ReferencedImagesNotFoundException",

@@ -13,6 +13,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -55,6 +56,10 @@ struct Repository {
   std::map<std::string, Image> images;  // by digest
   std::unordered_map<std::string, std::string> tag_to_digest;
   std::unordered_map<std::string, int> parent_refs;
+  // Blobs (layers, configs) ECR has removed from the repository (POST /_emulator/layers-gone):
+  // PutImage of a manifest that needs one fails with LayersNotFoundException, as it does once
+  // ECR has garbage-collected the layers of a deleted image.
+  std::set<std::string> removed_blobs;
 };
 
 inline constexpr Millis k_never = std::numeric_limits<Millis>::max();

@@ -74,6 +74,7 @@ void Deleting::delete_planned(const std::vector<std::vector<RepositoryDeletions>
             question.bytes_archived += item.image.size_bytes;
             break;
           case ItemAction::restore:
+          case ItemAction::put:
             ++question.restores;
             question.bytes_restored += item.image.size_bytes;
             break;

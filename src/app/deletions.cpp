@@ -50,6 +50,7 @@ std::optional<ImageStatus> status_wanted(ItemAction action) {
     case ItemAction::restore:
       return ImageStatus::archived;
     case ItemAction::remove:
+    case ItemAction::put:
       break;
   }
   return std::nullopt;
@@ -61,20 +62,25 @@ JournalAction journal_action(ItemAction action) {
       return JournalAction::archive;
     case ItemAction::restore:
       return JournalAction::restore;
+    case ItemAction::put:
+      return JournalAction::put;
     case ItemAction::remove:
       break;
   }
   return JournalAction::remove;
 }
 
-// Items in waves (indexes first; within a wave deletions, then archives, then restores), each
-// packed into batches of at most `size` items of one action without splitting one image's items
-// across batches (so a re-check never sees our own earlier untagging).
+// Items in waves (indexes first — for puts, children first; within a wave deletions, then
+// archives, restores and puts), each packed into batches of at most `size` items of one action
+// without splitting one image's items across batches (so a re-check never sees our own earlier
+// untagging).
 std::vector<std::vector<const DeletionItem*>> make_batches(const std::vector<DeletionItem>& items,
                                                            std::size_t size) {
   std::vector<std::vector<const DeletionItem*>> batches;
-  for (const bool indexes : {true, false})
-    for (const ItemAction action : {ItemAction::remove, ItemAction::archive, ItemAction::restore}) {
+  for (const bool first_wave : {true, false})
+    for (const ItemAction action :
+         {ItemAction::remove, ItemAction::archive, ItemAction::restore, ItemAction::put}) {
+      const bool indexes = action == ItemAction::put ? !first_wave : first_wave;
       std::vector<std::string> order;
       std::map<std::string, std::vector<const DeletionItem*>> groups;
       for (const auto& item : items) {
@@ -233,6 +239,10 @@ class RepositoryWorker {
   void run_batch(const std::vector<const DeletionItem*>& batch) {
     std::vector<const DeletionItem*> to_send = m_options.recheck ? recheck(batch) : batch;
     if (to_send.empty()) return;
+    if (to_send.front()->action == ItemAction::put) {
+      put_back(to_send);
+      return;
+    }
     if (to_send.front()->action != ItemAction::remove) {
       change_storage_class(to_send);
       return;
@@ -297,6 +307,54 @@ class RepositoryWorker {
                "the registry answered " + std::string(status_name(*status)));
       }
       journal_result(*item);
+    }
+  }
+
+  // Puts deleted images back from their manifests, one PutImage per tag (the first creates the
+  // image, the others tag it), after the batch's intents are durable. A tag already on it counts
+  // as put; an image there with every tag was skipped by the re-check.
+  void put_back(const std::vector<const DeletionItem*>& batch) {
+    m_manifests.clear();
+    m_manifest_note.clear();
+    if (!journal_intents(batch)) return;
+    for (const auto* item : batch) {
+      put_one(*item);
+      journal_result(*item);
+    }
+  }
+
+  void put_one(const DeletionItem& item) {
+    if (!item.image.manifest) {
+      settle(item, ItemResult::failed, "NoManifest",
+             "the journal has no manifest of it; it cannot be put back");
+      return;
+    }
+    std::vector<std::string> tags = item.image.tags;
+    if (tags.empty()) tags.push_back("");  // untagged: one put without a tag
+    std::size_t put = 0;
+    for (const auto& tag : tags) {
+      auto status = m_registry.put_image(m_work.repository, *item.image.manifest,
+                                         item.image.manifest_media_type, tag);
+      if (status) {
+        ++put;
+        continue;
+      }
+      if (status.error().service_code == "ImageAlreadyExistsException") continue;
+      const std::string code = error_name(status.error());
+      std::string detail = status.error().message;
+      if (code == "LayersNotFoundException") {
+        detail = "layers gone: ECR has removed the image's layers, so it cannot be put back (" +
+                 detail + ")";
+      } else if (code == "ReferencedImagesNotFoundException") {
+        detail = "an image it references is gone; put that back first (" + detail + ")";
+      }
+      settle(item, ItemResult::failed, code, detail);
+      return;
+    }
+    if (put == 0) {
+      settle(item, ItemResult::skipped, "ImageAlreadyExists", "already there");
+    } else {
+      settle(item, ItemResult::restored, "", "put back");
     }
   }
 
@@ -375,7 +433,21 @@ class RepositoryWorker {
     std::vector<const DeletionItem*> keep;
     for (const auto* item : batch) {
       const auto it = by_digest.find(item->image.digest);
-      if (it == by_digest.end()) {
+      if (item->action == ItemAction::put) {
+        // Put back what is absent, or present without some of its tags.
+        const bool all_there =
+            it != by_digest.end() &&
+            std::all_of(item->image.tags.begin(), item->image.tags.end(),
+                        [&](const std::string& tag) {
+                          return std::find(it->second->tags.begin(), it->second->tags.end(), tag) !=
+                                 it->second->tags.end();
+                        });
+        if (all_there) {
+          settle(*item, ItemResult::skipped, "ImageAlreadyExists", "already there");
+        } else {
+          keep.push_back(item);
+        }
+      } else if (it == by_digest.end()) {
         settle(*item, ItemResult::gone, "ImageNotFound", "no longer in the repository");
       } else if (!same_tags(it->second->tags, item->image.tags)) {
         settle(*item, ItemResult::skipped, "ChangedSincePlan",

@@ -6,7 +6,9 @@
 // ImageReferencedByManifestList because its index was deleted in the same call. Archives and
 // restores (UpdateImageStorageClass, one image a call) are re-checked, journaled and locked the
 // same way; the re-check also wants the storage class the plan saw (ACTIVE to archive, ARCHIVED to
-// restore). They go after the deletions of their wave. Every item ends in exactly one outcome;
+// restore). They go after the deletions of their wave. Puts go children first (an index needs its
+// children there), one PutImage per tag; an image already there with every tag is skipped
+// (ImageAlreadyExists). Every item ends in exactly one outcome;
 // nothing is guessed (rule 5). With a lock directory, a repository is worked on only while this run
 // holds its lock.
 #pragma once
@@ -24,9 +26,11 @@
 
 namespace regsweep {
 
-// What is done to an item: deleted (BatchDeleteImage), or moved between storage classes with
-// UpdateImageStorageClass — archived (a lifecycle rule's `transition`) or restored (`restore`).
-enum class ItemAction { remove, archive, restore };
+// What is done to an item: deleted (BatchDeleteImage), moved between storage classes with
+// UpdateImageStorageClass — archived (a lifecycle rule's `transition`) or restored (`restore`) —
+// or a deleted image put back from its journaled manifest with PutImage (`journal restore`:
+// image.manifest is the body, image.tags the tags to put back, none for an untagged image).
+enum class ItemAction { remove, archive, restore, put };
 
 struct DeletionItem {
   ImageId id;               // what BatchDeleteImage is sent: a digest, or a tag to remove
@@ -47,7 +51,8 @@ enum class ItemResult {
   skipped,   // changed since planning (tags, or storage class); left alone on purpose
   failed,    // ECR or the network refused; `code` and `detail` say why
   archived,  // ECR answered ARCHIVED
-  restored,  // ECR answered ACTIVATING or ACTIVE (a restore takes up to about 20 minutes)
+  restored,  // ECR answered ACTIVATING or ACTIVE (a restore takes up to about 20 minutes), or
+             // the image was put back (journal restore)
 };
 
 struct ItemOutcome {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/pull_time_exclusion.hpp"
 #include "plan/plan_warnings.hpp"
 
 namespace regsweep {
@@ -35,6 +36,7 @@ std::vector<LabelledRegistry> labelled(const std::vector<OpenedRegistry>& opened
 
 PlanOutcome plan_registries(const std::vector<OpenedRegistry>& opened, const Policy& policy,
                             const PlanRequest& request, Clock& clock, Events& events) {
+  warn_if_pulls_count(opened, policy, events);
   PlanOptions options = request.plan;
   const bool live = std::any_of(opened.begin(), opened.end(),
                                 [](const OpenedRegistry& o) { return !o.region.empty(); });

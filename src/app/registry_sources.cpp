@@ -35,6 +35,16 @@ std::function<Result<std::string>()> caller_account(
   };
 }
 
+// The ARN of a session's caller identity (STS), for OpenedRegistry::caller_arn.
+std::function<Result<std::string>()> caller_arn(
+    std::function<Result<CallerIdentity>()> caller_identity) {
+  return [caller_identity = std::move(caller_identity)]() -> Result<std::string> {
+    auto identity = caller_identity();
+    if (!identity) return std::move(identity).take_error();
+    return identity->arn;
+  };
+}
+
 }  // namespace
 
 ApiCalls api_calls_of(const std::vector<OpenedRegistry>& opened) {
@@ -149,7 +159,10 @@ Result<std::vector<OpenedRegistry>> open_registries(const RegistrySource& source
                            make_ecr_registry(EcrTarget{session->region, registry_id,
                                                        caller_account(session->caller_identity)},
                                              std::move(client)),
-                           account, session->region, session->calls};
+                           account,
+                           session->region,
+                           session->calls,
+                           caller_arn(session->caller_identity)};
       if (source.shard && registry_id.empty()) {
         // The base credentials' own registry: whose it is decides whose shard it is.
         auto identity = entry.registry->identity();

@@ -4,6 +4,7 @@
 // chain (an assumed role); a registry learns its account later, when asked (Registry::identity).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,9 @@ struct OpenedRegistry {
   std::string region;   // empty for a snapshot
   // The requests its clients sent, per operation (null for a snapshot): reports' apiCalls.
   std::shared_ptr<const CallCounter> calls = nullptr;
+  // Who calls this registry: the ARN STS GetCallerIdentity names for the session's credentials
+  // (asked when called; unset for a snapshot). For pull-time update exclusions.
+  std::function<Result<std::string>()> caller_arn = nullptr;
 };
 
 // The requests the registries' clients sent so far, summed per operation.

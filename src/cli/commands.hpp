@@ -32,10 +32,12 @@ void setup_policy(CLI::App& sub, RunFunction& run);
 void setup_apply(CLI::App& sub, RunFunction& run);
 void setup_delete(CLI::App& sub, RunFunction& run);
 void setup_restore(CLI::App& sub, RunFunction& run);
+void setup_setup(CLI::App& sub, RunFunction& run);
 void setup_snapshot(CLI::App& sub, RunFunction& run);
 void setup_inuse(CLI::App& sub, RunFunction& run);
 void setup_journal(CLI::App& sub, RunFunction& run);
-void setup_run(CLI::App& sub, RunFunction& run);         // run_command.cpp: run --config FILE
+void setup_journal_restore(CLI::App& sub, RunFunction& run);  // journal_restore_command.cpp
+void setup_run(CLI::App& sub, RunFunction& run);              // run_command.cpp: run --config FILE
 void setup_completion(CLI::App& sub, RunFunction& run);  // completion_command.cpp: bash|zsh|fish
 void setup_ui(CLI::App& sub, RunFunction& run);          // ui_command.cpp: the local web UI
 

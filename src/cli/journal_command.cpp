@@ -157,6 +157,8 @@ void setup_journal_show(CLI::App& sub, RunFunction& run) {
 constexpr CommandEntry k_journal_commands[] = {
     {"show", "Print the journal of deletions (what, why, by which rule, the result)",
      setup_journal_show},
+    {"restore", "Put deleted images back from the manifests the journal kept (PutImage)",
+     setup_journal_restore},
 };
 
 }  // namespace
