@@ -21,9 +21,10 @@ std::vector<std::string> plan_warnings(const PlanTotals& totals) {
               " no media type (any may be an index)";
     }
     out.push_back(fmt::format(
-        "{}, so the images they reference are not known: {} expiring would go unprotected if they "
-        "are children of them; fix: plan from a live registry or a snapshot taken with `regsweep "
-        "snapshot` (it keeps the manifests of indexes), not from `aws ecr describe-images` output",
+        "{}, so the images they reference are not known: up to {} expiring may be their children "
+        "and would be deleted from under them; fix: plan from a live registry or a snapshot taken "
+        "with `regsweep snapshot` (it keeps the manifests of indexes), not from `aws ecr "
+        "describe-images` output",
         what, counted(totals.maybe_unprotected_children, "untagged image", "untagged images")));
   }
   if (totals.early_deletions > 0) {

@@ -288,3 +288,37 @@ class JournalRestore(Case):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SnapshotWithoutManifests(Case):
+    """The issue's numbers: `aws ecr describe-images` output of the demo's platform/base-images
+    (no imageManifest) expires 258 images at --now 2026-11-01, the live registry 108 — and the plan
+    of the describe-images output says so, on stderr and in the JSON's warnings."""
+
+    def test_a_plan_of_describe_images_output_warns_about_unprotected_children(self):
+        source = pathlib.Path(os.environ.get("REGSWEEP_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2]))
+        demo = json.loads((source / "examples" / "demo-registry.json").read_text())
+        repo = next(r for r in demo["repositories"] if r["repositoryName"] == "platform/base-images")
+        self.server = servers.start_emulator(self, "--account-id", ACCOUNT, seed={"repositories": [repo]})
+        listed = servers.aws_cli(self.server.endpoint, "ecr", "describe-images", "--repository-name",
+                                 "platform/base-images", testcase=self)
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        self.assertNotIn("imageManifest\"", listed.stdout)
+        output = self.write("describe-images.json", json.loads(listed.stdout))
+        policy = str(source / "examples" / "policies" / "demo-policy.json")
+
+        offline = self.run_cli("plan", "--snapshot", output, "--policy", policy, "--now", "2026-11-01",
+                               "--output", "json", endpoint=False)
+        self.assertEqual(offline.returncode, 0, offline.stderr)
+        document = json.loads(offline.stdout)
+        self.assertEqual(document["totals"]["expiring"], 258)
+        self.assertEqual(len(document["warnings"]), 1)
+        self.assertIn("51 kept image indexes have no manifest", document["warnings"][0])
+        self.assertIn("regsweep snapshot", document["warnings"][0])
+        self.assertEqual(offline.stderr.count("have no manifest"), 1, offline.stderr)
+
+        live = self.run_cli("plan", "--policy", policy, "--now", "2026-11-01", "--output", "json")
+        self.assertEqual(live.returncode, 0, live.stderr)
+        live_document = json.loads(live.stdout)
+        self.assertEqual(live_document["totals"]["expiring"], 108)
+        self.assertEqual(live_document["warnings"], [])
