@@ -1,5 +1,5 @@
 // A Plan as JSON, the stable machine-readable schema documented in docs/plan-json.md
-// (schemaVersion 1). Streams through a JsonWriter sink: a million images are written without
+// (schemaVersion 2). Streams through a JsonWriter sink: a million images are written without
 // building a DOM, in Inventory order, every image of every planned repository (kept ones too).
 #pragma once
 
