@@ -26,7 +26,7 @@ struct PlanCommandOptions {
   RegistrySource source;
   std::string policy_path;
   PlanFlags flags;
-  std::string save_plan;  // -o FILE: the JSON document, for `apply --plan FILE`
+  std::string save_plan;  // --save-plan FILE: the JSON document, for `apply --plan FILE`
 };
 
 int run_plan(const PlanCommandOptions& options) {
@@ -43,7 +43,7 @@ int run_plan(const PlanCommandOptions& options) {
   PlanOutcome outcome = plan_registries(*opened, policy->policy, setup->request, clock, events);
   events.finish_progress();
   render_fleet_plan(outcome.fleet, policy->policy, *opened,
-                    {json_output(flags), flags.max_rows, flags.quiet});
+                    {setup->output, flags.max_rows, flags.quiet});
   if (!options.save_plan.empty()) {
     if (auto saved = save_plan_json(options.save_plan, outcome.fleet, policy->policy, *opened);
         !saved.ok())
@@ -66,7 +66,7 @@ void setup_plan(CLI::App& sub, RunFunction& run) {
   sub.add_option("--policy", options->policy_path, "Lifecycle policy JSON file ('-' for stdin)")
       ->required();
   add_plan_flags(sub, options->flags, PlanCommand::plan);
-  sub.add_option("-o,--save-plan", options->save_plan,
+  sub.add_option("--save-plan", options->save_plan,
                  "Also write the plan as JSON to this file, for `apply --plan FILE`");
   sub.callback([&run, options] { run = [options] { return run_plan(*options); }; });
 }
