@@ -62,7 +62,7 @@ std::optional<std::string> nearest(const std::string& typed,
 
 std::string unknown_flag(CLI::App* app, const std::string& flag) {
   const std::string command = command_path(app);
-  // -o meant three things before 2.0 (save plan, output file, out); it is gone rather than
+  // -o meant three things before issue 15 (save plan, output file, out); it is gone rather than
   // ambiguous.
   if (flag == "-o") {
     return "unknown flag -o in `" + command +

@@ -1,7 +1,8 @@
 // Journal records <-> JSON lines (field names in docs/journal.md). Records are written with ECR's
 // field names (registryId, repositoryName, imageDigest, imageTags, imagePushedAt,
-// imageSizeInBytes); journals written before 2.0 used registry, repository, digest, tags,
-// pushedAt and sizeBytes, and are read as well, so their interrupted runs still settle.
+// imageSizeInBytes); journals written before plan schema 2 (issue 15) used registry, repository,
+// digest, tags, pushedAt and sizeBytes, and are read as well, so their interrupted runs still
+// settle.
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -67,7 +68,8 @@ Result<JournalRecord> parse_journal_line(std::string_view line) {
     return bad(std::string("not JSON (") + e.what() + ")");
   }
   if (!j.is_object()) return bad("not an object");
-  // Journals written before 2.0: the old names, read as the new ones (a line has one or the other).
+  // Journals written before issue 15: the old names, read as the new ones (a line has one or the
+  // other).
   for (const auto& [old_name, name] :
        {std::pair{"registry", "registryId"}, std::pair{"repository", "repositoryName"},
         std::pair{"digest", "imageDigest"}, std::pair{"tags", "imageTags"},
