@@ -20,7 +20,7 @@ BUILD_APT_PACKAGES := cmake g++ make pkg-config git python3 ccache \
   nlohmann-json3-dev libcli11-dev libfmt-dev libsimdjson-dev libcurl4-openssl-dev libssl-dev \
   libcpp-httplib-dev libyaml-cpp-dev
 APT_PACKAGES := $(BUILD_APT_PACKAGES) clang clang-format libclang-rt-14-dev libgtest-dev libgmock-dev \
-  libbenchmark-dev awscli openssl zsh fish
+  libbenchmark-dev awscli openssl zsh fish chromium chromium-driver
 PACKAGE_APT_PACKAGES := $(BUILD_APT_PACKAGES) dpkg-dev file binutils xz-utils groff-base man-db zsh fish
 
 # The package: an optimised build of its own (no tests), installed under /usr. RelWithDebInfo is
@@ -33,7 +33,7 @@ PREFIX ?= /usr/local
 REGSWEEP_GIT_COMMIT ?=
 
 .PHONY: all deps package-deps build demo test unit e2e bench lint format asan fuzz clean \
-  install package package-check
+  install package package-check web-deps web-test
 
 all: build
 
@@ -49,6 +49,19 @@ endef
 
 deps:
 	$(call apt_install,$(APT_PACKAGES))
+	@# node and npm for the browser tests: Debian's, unless a node with npm is installed already
+	@# (a NodeSource nodejs bundles npm and conflicts with Debian's npm package).
+	@command -v npm >/dev/null 2>&1 || { echo "installing: nodejs npm"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+
+# The browser tests' npm packages (tests/web/package-lock.json: playwright-core only, which drives
+# Debian's chromium; no browser is downloaded), installed into the clone when the lock file changed.
+WEB_TESTS := tests/web
+$(WEB_TESTS)/node_modules/.package-lock.json: $(WEB_TESTS)/package-lock.json $(WEB_TESTS)/package.json
+	cd $(WEB_TESTS) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web-deps: deps $(WEB_TESTS)/node_modules/.package-lock.json
 
 package-deps:
 	$(call apt_install,$(PACKAGE_APT_PACKAGES))
@@ -67,10 +80,18 @@ demo: deps $(BUILD)/CMakeCache.txt
 # Unit tests, e2e tests (real binary against real servers), lint, a short fuzz run, and the Debian
 # package built and checked (its compiler flags are the test build's, so ccache makes it cheap:
 # about a minute on 2 cores).
-test: build lint
+test: build lint web-deps
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) --no-print-directory web-test
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 	$(MAKE) --no-print-directory package-check
+
+# The web UI in a real browser (tests/web, node's test runner): run alone, after the other tests,
+# because it measures how fast a 20,000-image repository opens.
+web-test: build web-deps
+	cd $(WEB_TESTS) && REGSWEEP_BIN=$(abspath $(BUILD))/regsweep \
+	  ECR_EMULATOR_BIN=$(abspath $(BUILD))/emulator/ecr-emulator REGSWEEP_SOURCE_DIR=$(CURDIR) \
+	  node --test ui.test.mjs
 
 unit: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit

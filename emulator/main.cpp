@@ -1,7 +1,7 @@
 // ecr-emulator: an ECR-API-compatible server for tests, benchmarks and the demo.
 //   ecr-emulator [--port N] [--port-file FILE] [--seed FILE] [--region R] [--account-id ID]
 //                [--access-key K] [--secret-key S] [--no-verify-signature] [--fault-seed N]
-//                [--threads N] [--restore-delay-ms N]
+//                [--threads N] [--restore-delay-ms N] [--require-external-id ROLE_ARN=ID]...
 // Prints "ecr-emulator listening on http://127.0.0.1:PORT" once it accepts connections.
 #include <csignal>
 #include <cstdio>
@@ -25,7 +25,9 @@ constexpr const char* k_usage =
     "AKIDEXAMPLE]\n"
     "                    [--secret-key <test secret>] [--no-verify-signature] [--fault-seed N] "
     "[--threads 8]\n"
-    "                    [--restore-delay-ms 0 (how long a restored image stays ACTIVATING)]\n";
+    "                    [--restore-delay-ms 0 (how long a restored image stays ACTIVATING)]\n"
+    "                    [--require-external-id ROLE_ARN=ID (AssumeRole of that role needs "
+    "that ExternalId; repeatable)]\n";
 
 ecr_emulator::HttpServer* g_server = nullptr;
 
@@ -90,6 +92,11 @@ int main(int argc, char** argv) {
       if (v.empty() || v.size() > 12 || v.find_first_not_of("0123456789") != std::string::npos)
         return usage_error("--restore-delay-ms: must be a whole number of milliseconds >= 0");
       restore_delay_ms = std::stoll(v);
+    } else if (arg == "--require-external-id") {
+      const auto eq = v.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == v.size())
+        return usage_error("--require-external-id: write ROLE_ARN=EXTERNAL_ID");
+      emu->config.required_external_ids[v.substr(0, eq)] = v.substr(eq + 1);
     } else {
       return usage_error(arg + ": unknown flag");
     }

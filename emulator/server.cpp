@@ -131,8 +131,8 @@ Reply handle_ecr(Emulator& emu, const httplib::Request& req, std::string& op_nam
 bool answer_sts(Emulator& emu, const httplib::Request& req, httplib::Response& res) {
   HttpRequestView view = view_of(req);
   if (!is_sts_request(view)) return false;
-  const StsReply reply =
-      handle_sts(view, emu.config.credentials, emu.config.verify_signature, wall_clock_millis());
+  const StsReply reply = handle_sts(view, emu.config.credentials, emu.config.verify_signature,
+                                    wall_clock_millis(), emu.config.required_external_ids);
   emu.counters.add(reply.action, Counters::calls);
   if (reply.status != 200) emu.counters.add(reply.action, Counters::errors);
   res.status = reply.status;

@@ -10,6 +10,7 @@
 #include "faults.hpp"
 #include "sigv4.hpp"
 #include "store.hpp"
+#include "sts.hpp"
 
 namespace ecr_emulator {
 
@@ -19,6 +20,7 @@ struct ServerConfig {
   Credentials credentials;
   bool verify_signature = true;
   int threads = 8;
+  RequiredExternalIds required_external_ids;  // --require-external-id ROLE_ARN=ID
 };
 
 // Everything the handlers share.

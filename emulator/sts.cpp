@@ -234,7 +234,8 @@ bool is_sts_request(const HttpRequestView& request) {
 }
 
 StsReply handle_sts(const HttpRequestView& request, const Credentials& credentials,
-                    bool verify_signature, Millis now) {
+                    bool verify_signature, Millis now,
+                    const RequiredExternalIds& required_external_ids) {
   const auto form = parse_form(request.body != nullptr ? *request.body : std::string());
   const auto member = [&](const std::string& name) {
     const auto it = form.find(name);
@@ -284,6 +285,14 @@ StsReply handle_sts(const HttpRequestView& request, const Credentials& credentia
                            "have value between 900 and 43200",
                        action);
     }
+  }
+  if (const auto required = required_external_ids.find(role_arn);
+      required != required_external_ids.end() && member("ExternalId") != required->second) {
+    const auto caller = request_principal(request, credentials);
+    return sts_error(403, "AccessDenied",
+                     "User: " + (caller ? caller->arn : std::string("(unknown)")) +
+                         " is not authorized to perform: sts:AssumeRole on resource: " + role_arn,
+                     action);
   }
   Credentials issuer = credentials;
   issuer.account_id = role->first;

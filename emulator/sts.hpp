@@ -16,6 +16,7 @@
 // 3600) but not enforced.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -63,8 +64,14 @@ struct StsReply {
   std::string action;  // for the counters: "AssumeRole", or what was asked
 };
 
+// Roles whose trust policy demands an external id (--require-external-id ROLE_ARN=ID): AssumeRole
+// of such a role without exactly that ExternalId is AccessDenied, as on AWS. Other roles accept
+// any ExternalId, or none.
+using RequiredExternalIds = std::map<std::string, std::string>;
+
 // Verifies the signature (service "sts"), then answers the action.
 StsReply handle_sts(const HttpRequestView& request, const Credentials& credentials,
-                    bool verify_signature, Millis now);
+                    bool verify_signature, Millis now,
+                    const RequiredExternalIds& required_external_ids = {});
 
 }  // namespace ecr_emulator

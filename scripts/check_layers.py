@@ -29,7 +29,7 @@ USES = {
             "registry/snapshot", "inuse", "journal"},
     # The CLI reaches the journal only through app/ (one deletion session), except `journal show`,
     # which reads it to print it.
-    "cli": {"util", "model", "policy", "plan", "http", "aws", "registry", "inuse", "app"},
+    "cli": {"util", "model", "policy", "plan", "http", "aws", "registry", "inuse", "app", "web"},
     "web": {"util", "model", "policy", "plan", "registry", "inuse", "app"},
 }
 CLI_JOURNAL_READERS = {"cli/journal_command.cpp"}

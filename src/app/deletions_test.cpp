@@ -226,8 +226,9 @@ TEST(ApplyDeletions, AnUnconfirmedDeletionOfAnImageStillThereIsAFailure) {
   auto report = apply_deletions(registry, {delete_all("app", images)}, {});
   EXPECT_EQ(report.deleted, 1u);
   ASSERT_EQ(report.failed, 1u);
-  const auto failed = std::find_if(report.outcomes.begin(), report.outcomes.end(),
-                                   [](const ItemOutcome& o) { return o.result == ItemResult::failed; });
+  const auto failed =
+      std::find_if(report.outcomes.begin(), report.outcomes.end(),
+                   [](const ItemOutcome& o) { return o.result == ItemResult::failed; });
   EXPECT_EQ(failed->code, "NotConfirmed");
   EXPECT_EQ(failed->item.image.digest, "sha256:s1");
 }

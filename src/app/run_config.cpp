@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "app/registry_sources.hpp"
 #include "policy/parse.hpp"
 #include "util/time.hpp"
 
@@ -225,7 +226,27 @@ class ConfigParser {
     files("in_use", base.in_use_files);
     files("keep_files", base.keep_files);
     files("kubernetes_json", base.kubernetes_json);
-    files("kubeconfig", base.kubeconfigs);
+    // A kubeconfig entry may join several files with ':' (as KUBECONFIG): each is resolved.
+    if (const auto list = node["kubeconfig"]) {
+      base.kubeconfigs.clear();
+      for (const auto& entry : string_list(list, path + ".kubeconfig")) {
+        std::string joined;
+        std::size_t start = 0;
+        while (start <= entry.size()) {
+          const auto end = std::min(entry.find(':', start), entry.size());
+          if (end > start)
+            joined += (joined.empty() ? "" : ":") +
+                      resolve_path(entry.substr(start, end - start), m_path);
+          start = end + 1;
+        }
+        if (joined.empty()) {
+          add(list.Mark(), path + ".kubeconfig",
+              "an entry names no file; give a kubeconfig path (several joined by ':')");
+        } else {
+          base.kubeconfigs.push_back(joined);
+        }
+      }
+    }
     if (const auto n = node["context"])
       base.kube_context = scalar(n, path + ".context").value_or("");
     const auto flag = [&](const char* key, bool& out) {
@@ -331,7 +352,7 @@ class ConfigParser {
       return add(node.Mark(), path, "must be a mapping with name, policy and mode");
     check_keys(node, path,
                {"name", "accounts", "regions", "repositories", "exclude", "policy", "mode",
-                "profile", "endpoint_url", "registry_id", "protections"});
+                "profile", "endpoint_url", "registry_id", "protections", "external_id"});
     RunTarget target;
     target.name = node["name"] ? scalar(node["name"], path + ".name").value_or("") : path;
     if (!m_target_names.insert(target.name).second)
@@ -347,6 +368,14 @@ class ConfigParser {
                           target.role_arns[i]));
         }
       }
+    }
+    if (const auto x = node["external_id"]) {
+      target.external_id = scalar(x, path + ".external_id").value_or("");
+      if (auto checked = check_external_id(target.external_id, !target.role_arns.empty(),
+                                           path + ".accounts", path + ".external_id");
+          !checked)
+        add(x.Mark(), path + ".external_id",
+            checked.error().message.substr(path.size() + std::string(".external_id: ").size()));
     }
     if (const auto r = node["regions"]) target.regions = string_list(r, path + ".regions");
     if (const auto r = node["repositories"])

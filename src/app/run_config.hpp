@@ -22,6 +22,7 @@ enum class TargetMode { apply, install };
 struct RunTarget {
   std::string name;
   std::vector<std::string> role_arns;             // empty: the base credentials' own account
+  std::string external_id;                        // sent when assuming each of role_arns
   std::vector<std::string> regions;               // empty: the resolved default region
   std::vector<std::string> repositories = {"*"};  // globs
   std::vector<std::string> exclude;               // globs

@@ -345,3 +345,68 @@ TEST(RunConfig, BadMaxRequestsPerSecondIsReportedWithItsPlace) {
 
 }  // namespace
 }  // namespace regsweep
+
+namespace regsweep {
+namespace {
+
+TEST(RunConfig, ExternalIdPerTargetNeedsAccountsAndAValidValue) {
+  const char* yaml = R"(policies:
+  standard: {file: policies/standard.json}
+targets:
+  - name: vendor
+    accounts: [arn:aws:iam::111111111111:role/regsweep]
+    external_id: org-cleanup
+    policy: standard
+    mode: apply
+  - name: alone
+    external_id: org-cleanup
+    policy: standard
+    mode: apply
+  - name: spaced
+    accounts: [arn:aws:iam::111111111111:role/regsweep]
+    external_id: "has space"
+    policy: standard
+    mode: apply
+)";
+  auto config = parse_run_config(yaml, "/etc/regsweep/regsweep.yaml", fake_read);
+  ASSERT_FALSE(config.ok());
+  const std::string& m = config.error().message;
+  EXPECT_NE(m.find("regsweep.yaml:10:18: targets[1].external_id: given without a role to assume; "
+                   "fix: add targets[1].accounts"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("regsweep.yaml:15:18: targets[2].external_id: not an external id STS accepts"),
+            std::string::npos)
+      << m;
+  EXPECT_EQ(m.find("targets[0]"), std::string::npos) << m;
+  const std::string good = std::string(yaml).substr(0, std::string(yaml).find("  - name: alone"));
+  auto parsed = parse_run_config(good, "/etc/regsweep/regsweep.yaml", fake_read);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->targets[0].external_id, "org-cleanup");
+}
+
+TEST(RunConfig, KubeconfigEntriesMayJoinSeveralFiles) {
+  const char* yaml = R"(policies:
+  standard: {file: policies/standard.json}
+targets:
+  - policy: standard
+    mode: apply
+    protections:
+      kubeconfig: ["kube/a.yaml:/abs/b.yaml", "c.yaml"]
+)";
+  auto config = parse_run_config(yaml, "/etc/regsweep/regsweep.yaml", fake_read);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(
+      config->targets[0].protections.kubeconfigs,
+      (std::vector<std::string>{"/etc/regsweep/kube/a.yaml:/abs/b.yaml", "/etc/regsweep/c.yaml"}));
+  auto empty =
+      parse_run_config(std::string(yaml).replace(std::string(yaml).find("\"c.yaml\""), 8, "\"::\""),
+                       "/etc/regsweep/regsweep.yaml", fake_read);
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.error().message.find("targets[0].protections.kubeconfig: an entry names no file"),
+            std::string::npos)
+      << empty.error().message;
+}
+
+}  // namespace
+}  // namespace regsweep

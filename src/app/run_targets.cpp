@@ -71,10 +71,12 @@ TargetResult run_target(const RunTarget& target, const PreparedRun& run, std::si
   RegistrySource source;
   source.regions = target.regions;
   source.role_arns = target.role_arns;
+  source.external_id = target.external_id;
   source.profile = target.profile;
   source.endpoint_url = target.endpoint_url;
   source.registry_id = target.registry_id;
   source.timeouts = settings.timeouts;
+  source.shard = request.shard;
   auto opened = request.open(source);
   if (!opened.ok()) {
     result.failed = true;
@@ -94,6 +96,12 @@ TargetResult run_target(const RunTarget& target, const PreparedRun& run, std::si
   }
   // A repositories glob that matched nothing (not even an excluded repository) is a typo: under
   // cron it must fail the run rather than clean nothing quietly.
+  if (request.shard) {
+    for (const auto& glob : witness.unmatched(selection))
+      events.info("target " + target.name + ": repositories '" + glob +
+                  "' matches no repository in the registries of " + describe(*request.shard));
+    return result;
+  }
   result.unmatched_globs = witness.unmatched(selection);
   for (const auto& glob : result.unmatched_globs) {
     result.failed = true;

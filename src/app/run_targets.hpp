@@ -36,6 +36,9 @@ struct RunRequest {
   EpochMillis now = 0;                    // apply targets are evaluated as of this time
   RegistryOpener open = open_registries;  // each target's registries (tests open fakes)
   GetEnv env = process_env();             // where the state directory is (journal, locks)
+  // Only this shard's registries of every target (app/shard.hpp); a repositories glob that matches
+  // nothing here may match in another shard's registries, so it is a note, not a failure.
+  std::optional<ShardSpec> shard = std::nullopt;
 };
 
 // What one target did, for the summary.

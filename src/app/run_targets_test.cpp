@@ -103,6 +103,28 @@ TEST_F(RunUseCase, AGlobThatMatchesNothingFailsTheTargetButAnExcludedMatchDoesNo
   EXPECT_FALSE(results[1].failed);
 }
 
+TEST_F(RunUseCase, AShardOpensItsTargetsWithTheShardAndOnlyNotesAnUnmatchedGlob) {
+  auto run = config(
+      "  - {name: typo, policy: p, mode: install, repositories: ['svx-*'], "
+      "external_id: x1, accounts: ['arn:aws:iam::111111111111:role/r']}\n");
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  RunRequest sharded = request(false);
+  sharded.shard = ShardSpec{1, 3};
+  std::vector<RegistrySource> sources;
+  const auto open = sharded.open;
+  sharded.open = [&](const RegistrySource& source) {
+    sources.push_back(source);
+    return open(source);
+  };
+  const auto results = run_targets(*run, sharded, f.clock, events);
+  ASSERT_THAT(sources, SizeIs(1));
+  EXPECT_EQ(sources[0].shard, (ShardSpec{1, 3}));
+  EXPECT_EQ(sources[0].external_id, "x1");
+  // 'svx-*' may match in another shard's registries: not a failure here.
+  EXPECT_FALSE(results[0].failed);
+  EXPECT_TRUE(results[0].unmatched_globs.empty());
+}
+
 TEST_F(RunUseCase, UnreadableProtectionsStopTheRunBeforeAnythingIsOpened) {
   auto run = config(
       "  - {name: clean, policy: p, mode: apply, protections: {keep_files: [/nonexistent/k]}}\n");

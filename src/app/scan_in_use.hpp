@@ -27,9 +27,13 @@ struct InUseScanRequest {
   bool ecs = false;
   bool lambda = false;
   int ecs_revisions = 5;
-  // ECS and Lambda: the session's region and credentials; their endpoint is endpoint_url when
-  // given (an emulator, moto), else <service>.<region>.<partition suffix>.
-  std::string region;
+  // ECS and Lambda: every (role, region) pair, each with its own session — the role assumed from
+  // the base credentials (with external_id), or the base credentials when role_arns is empty, in
+  // each region (none: the one resolved like the AWS CLI does). Their endpoint is endpoint_url
+  // when given (an emulator, moto), else <service>.<region>.<partition suffix>.
+  std::vector<std::string> regions;
+  std::vector<std::string> role_arns;
+  std::string external_id;
   std::string profile;
   std::string endpoint_url;
   AwsTimeouts timeouts;

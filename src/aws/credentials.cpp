@@ -2,8 +2,9 @@
 //   1. environment keys (skipped when --profile is given explicitly)
 //   2. the profile's role_arn (source_profile | credential_source | web_identity_token_file)
 //   3. web identity from the environment (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN)
-//   4. the profile: sso_* (refused, with the credential_process workaround), static keys in the
-//      credentials file, credential_process, static keys in the config file
+//   4. the profile: IAM Identity Center (sso_session or sso_start_url, with sso_account_id and
+//      sso_role_name: the AWS CLI's cached token traded for role credentials, sso_credentials.hpp),
+//      static keys in the credentials file, credential_process, static keys in the config file
 //   5. container credentials   6. IMDSv2
 // The first source that is configured wins; if it then fails, that failure is the answer (the
 // chain does not silently fall through to, say, an instance role). --role-arn assumes a role on
@@ -18,6 +19,7 @@
 #include "aws/credential_sources.hpp"
 #include "aws/endpoint.hpp"
 #include "aws/refreshing_provider.hpp"
+#include "aws/sso_credentials.hpp"
 #include "aws/sts.hpp"
 
 extern char** environ;
@@ -61,7 +63,8 @@ class ChainBuilder {
     // --role-arn: AssumeRole on top of whatever the chain found.
     auto sts = resolve_sts(m_env, profile, m_region, m_http);
     if (!sts) return sts.error();
-    AssumeRoleParams params{m_options.role_arn, m_options.role_session_name, "", 0};
+    AssumeRoleParams params{m_options.role_arn, m_options.role_session_name, m_options.external_id,
+                            0};
     Fetcher assume = [provider, sts = *sts, params]() -> Result<AwsCredentials> {
       auto source = provider->credentials();
       if (!source) return source.error();
@@ -122,7 +125,7 @@ class ChainBuilder {
     return make_error(ErrorCode::unauthorized,
                       "aws credentials: none found; tried: " + tried +
                           "; fix: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile "
-                          "(for SSO use credential_process, see the README)");
+                          "(an SSO profile after `aws sso login`)");
   }
 
   static Fetcher fixed(AwsCredentials creds) {
@@ -273,13 +276,24 @@ class ChainBuilder {
   // Step 4 for one profile. nullopt when it has no credentials of these kinds.
   Result<std::optional<Fetcher>> plain_profile_fetcher(const AwsProfile& profile) {
     const std::string source = "profile '" + profile.name + "'";
-    if (!profile.config_value("sso_session").empty() ||
-        !profile.config_value("sso_start_url").empty() ||
-        !profile.config_value("login_session").empty())
+    auto sso = find_sso_profile(m_files, profile);
+    if (!sso) return sso.error();
+    if (*sso) {
+      // The endpoint settings are the selected profile's, as for every other service.
+      const AwsProfile portal =
+          find_profile(m_files, selected_profile_name(m_options.profile, m_env));
+      auto env = m_env;
+      auto http = m_http;
+      return std::optional<Fetcher>([sso = **sso, env, portal, http] {
+        return sso_role_credentials(sso, env, portal, *http);
+      });
+    }
+    if (!profile.config_value("login_session").empty())
       return make_error(ErrorCode::unauthorized,
                         "aws credentials: " + source +
-                            ": SSO profiles are not read directly; fix: add a profile with "
-                            "credential_process = aws configure export-credentials --profile " +
+                            ": console sign-in profiles (login_session) are not read directly; "
+                            "fix: add a profile with credential_process = aws configure "
+                            "export-credentials --profile " +
                             profile.name + " --format process, and use that one");
     auto keys =
         section_credentials(profile.credentials, source + " in " + m_files.credentials_path);

@@ -44,8 +44,10 @@ struct AwsEnvironment {
 };
 
 struct CredentialOptions {
-  std::string profile;   // --profile; empty: AWS_PROFILE or "default"
-  std::string role_arn;  // --role-arn: AssumeRole on top of the chain's credentials
+  std::string profile;      // --profile; empty: AWS_PROFILE or "default"
+  std::string role_arn;     // --role-arn: AssumeRole on top of the chain's credentials
+  std::string external_id;  // --external-id: sent with that AssumeRole (the role's trust policy
+                            // may demand it); never with the profile's own role_arn
   std::string role_session_name = "regsweep";
   std::string region;  // --region, for the STS endpoint; empty: AWS_REGION, ..., the profile's
 };

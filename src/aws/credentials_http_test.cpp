@@ -181,6 +181,22 @@ TEST_F(HttpChainTest, RoleArnFlagAssumesOnTopOfTheChain) {
   EXPECT_NE(requests[0].header("authorization").find("Credential=AKIDENV/"), std::string::npos);
 }
 
+TEST_F(HttpChainTest, ExternalIdGoesWithTheRoleArnFlagOnly) {
+  env.variables["AWS_ACCESS_KEY_ID"] = "AKIDENV";
+  env.variables["AWS_SECRET_ACCESS_KEY"] = "envsecret";
+  CredentialOptions options;
+  options.role_arn = "arn:aws:iam::210987654321:role/vendor";
+  options.external_id = "org+cleanup/1";
+  auto provider = chain(options);
+  ASSERT_TRUE(provider.ok()) << provider.error().message;
+  options.external_id.clear();
+  ASSERT_TRUE(chain(options).ok());
+  auto requests = sts->requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(form_value(requests[0].body, "ExternalId"), "org+cleanup/1");
+  EXPECT_EQ(requests[1].body.find("ExternalId"), std::string::npos) << requests[1].body;
+}
+
 TEST_F(HttpChainTest, StsErrorsAreClassifiedWithoutSecrets) {
   env.variables["AWS_ACCESS_KEY_ID"] = "AKIDENV";
   env.variables["AWS_SECRET_ACCESS_KEY"] = "TOPSECRET-envsecret";

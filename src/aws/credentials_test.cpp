@@ -169,13 +169,13 @@ TEST_F(ChainTest, NothingFoundNamesEverySourceTried) {
     EXPECT_NE(m.find(source), std::string::npos) << source << " missing from: " << m;
 }
 
-TEST_F(ChainTest, SsoProfilesPointToTheProcessWorkaround) {
-  write(".aws/config", "[profile sso]\nsso_session = corp\nsso_account_id = 1\n");
+TEST_F(ChainTest, ConsoleLoginProfilesPointToTheProcessWorkaround) {
+  write(".aws/config", "[profile web]\nlogin_session = arn:aws:iam::1:user/me\n");
   CredentialOptions options;
-  options.profile = "sso";
+  options.profile = "web";
   auto creds = resolve(options);
   ASSERT_FALSE(creds.ok());
-  EXPECT_NE(creds.error().message.find("aws configure export-credentials --profile sso"),
+  EXPECT_NE(creds.error().message.find("aws configure export-credentials --profile web"),
             std::string::npos);
 }
 

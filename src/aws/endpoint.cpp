@@ -9,12 +9,6 @@
 namespace regsweep {
 namespace {
 
-bool valid_region(const std::string& r) {
-  return !r.empty() && r.size() <= 64 && std::all_of(r.begin(), r.end(), [](unsigned char c) {
-    return std::islower(c) || std::isdigit(c) || c == '-';
-  });
-}
-
 bool is_true(std::string v) {
   std::transform(v.begin(), v.end(), v.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -27,6 +21,12 @@ std::string value_of(const IniSection& section, const std::string& key) {
 }
 
 }  // namespace
+
+bool is_region_name(const std::string& r) {
+  return !r.empty() && r.size() <= 64 && std::all_of(r.begin(), r.end(), [](unsigned char c) {
+    return std::islower(c) || std::isdigit(c) || c == '-';
+  });
+}
 
 std::string find_region(const std::string& flag, const AwsEnvironment& env,
                         const AwsProfile& profile) {
@@ -48,7 +48,7 @@ Result<std::string> resolve_region(const std::string& flag, const AwsEnvironment
     return make_error(ErrorCode::invalid_input,
                       "aws: region: contains a control character; fix: use a name like eu-west-1 "
                       "(check --region, AWS_REGION, AWS_DEFAULT_REGION and the profile's region)");
-  if (!valid_region(region))
+  if (!is_region_name(region))
     return make_error(
         ErrorCode::invalid_input,
         "aws: region: '" + region + "' is not a region name; fix: use a name like eu-west-1");

@@ -29,6 +29,13 @@ inline ServiceEndpointNames ecr_endpoint_names() {
 inline ServiceEndpointNames sts_endpoint_names() {
   return {"STS", "sts", "sts", "sts-fips"};
 }
+// The IAM Identity Center portal (GetRoleCredentials), in the profile's sso_region.
+inline ServiceEndpointNames sso_endpoint_names() {
+  return {"SSO", "sso", "portal.sso", "portal.sso-fips"};
+}
+
+// Lower-case letters, digits and '-', 1 to 64 of them: what may go into a host name.
+bool is_region_name(const std::string& name);
 
 // "" when no source names a region.
 std::string find_region(const std::string& flag, const AwsEnvironment& env,

@@ -135,6 +135,7 @@ Result<AwsSession> open_aws_session(const AwsSessionOptions& options) {
   CredentialOptions credential_options;
   credential_options.profile = options.profile;
   credential_options.role_arn = options.role_arn;
+  credential_options.external_id = options.external_id;
   credential_options.region = session.region;
   auto credentials = make_default_credentials_chain(credential_options, env, session.http);
   if (!credentials) return credentials.error();
@@ -149,6 +150,13 @@ Result<AwsSession> open_aws_session(const AwsSessionOptions& options) {
     return sts_get_caller_identity(*sts, *credentials);
   };
   return session;
+}
+
+Result<std::string> resolve_session_region(const AwsSessionOptions& options) {
+  const AwsEnvironment env = options.env ? *options.env : AwsEnvironment::from_process();
+  const AwsConfigFiles files = load_aws_config_files(env);
+  return resolve_region(options.region, env,
+                        find_profile(files, selected_profile_name(options.profile, env)));
 }
 
 std::shared_ptr<RequestPacer> session_pacer(const AwsSession& session,

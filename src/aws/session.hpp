@@ -55,6 +55,7 @@ struct AwsSessionOptions {
   std::string profile;
   std::string endpoint_url;
   std::string role_arn;
+  std::string external_id;  // with role_arn: AssumeRole's ExternalId
   std::string ca_bundle;
   bool allow_plain_http = false;  // http:// to a non-loopback endpoint (otherwise refused)
   // --cli-connect-timeout (TCP connect plus TLS handshake, per attempt; 0: no limit of its own).
@@ -101,6 +102,10 @@ struct AwsSession {
 };
 
 Result<AwsSession> open_aws_session(const AwsSessionOptions& options);
+
+// The region open_aws_session would use, found without resolving credentials (nothing is
+// contacted): for deciding which registries to open at all.
+Result<std::string> resolve_session_region(const AwsSessionOptions& options);
 
 // The ECR JSON client of a session: retrying per session.retry (a retry budget per returned
 // client), paced by the session's rate control, debug lines to `log` when given.

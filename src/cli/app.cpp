@@ -30,6 +30,7 @@ constexpr CommandEntry k_commands[] = {
      setup_inuse},
     {"journal", "Show the journal of deletions", setup_journal},
     {"run", "Run every target of a config file: apply or install policies (cron, CI)", setup_run},
+    {"ui", "Browse, select and delete images and preview policies in a local web UI", setup_ui},
     {"completion", "Print a bash, zsh or fish completion script for regsweep", setup_completion},
 };
 

@@ -33,6 +33,7 @@ struct ApplyCommandOptions {
   bool allow_future_now = false;
   std::string journal;     // empty: the default state directory
   std::string saved_plan;  // --plan FILE: delete what this saved plan expires, instead of --policy
+  ShardFlags shard;
 };
 
 int run_apply(const ApplyCommandOptions& options) {
@@ -65,7 +66,16 @@ int run_apply(const ApplyCommandOptions& options) {
     if (!read.ok()) return report_error("apply", read.error());
     saved = std::move(read).value();
   }
-  auto opened = open_registries(options.source);
+  auto shard = shard_of_flags(options.shard);
+  if (!shard.ok()) return report_error("apply", shard.error());
+  if (*shard && saved) {  // a merged plan, applied by shard: only this shard's repositories
+    auto mine = select_shard(std::move(*saved), **shard, options.saved_plan);
+    if (!mine.ok()) return report_error("apply", mine.error());
+    saved = std::move(mine).value();
+  }
+  RegistrySource source = options.source;
+  source.shard = *shard;
+  auto opened = open_registries(source);
   if (!opened.ok()) return report_error("apply", opened.error());
 
   const OutputFormat format = setup->output;
@@ -123,6 +133,7 @@ void setup_apply(CLI::App& sub, RunFunction& run) {
                "Accept a --now later than the clock (images younger than --min-age by the clock "
                "are still kept)");
   add_plan_flags(sub, options->flags, PlanCommand::apply);
+  add_shard_options(sub, options->shard);
   sub.callback([&run, options] { run = [options] { return run_apply(*options); }; });
 }
 

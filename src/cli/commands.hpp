@@ -27,6 +27,7 @@ constexpr int k_exit_failed = 1;
 constexpr int k_exit_usage = 2;
 
 void setup_plan(CLI::App& sub, RunFunction& run);
+void setup_plan_merge(CLI::App& sub, RunFunction& run);  // plan_merge_command.cpp: plan merge
 void setup_policy(CLI::App& sub, RunFunction& run);
 void setup_apply(CLI::App& sub, RunFunction& run);
 void setup_delete(CLI::App& sub, RunFunction& run);
@@ -35,6 +36,7 @@ void setup_inuse(CLI::App& sub, RunFunction& run);
 void setup_journal(CLI::App& sub, RunFunction& run);
 void setup_run(CLI::App& sub, RunFunction& run);         // run_command.cpp: run --config FILE
 void setup_completion(CLI::App& sub, RunFunction& run);  // completion_command.cpp: bash|zsh|fish
+void setup_ui(CLI::App& sub, RunFunction& run);          // ui_command.cpp: the local web UI
 
 // `policy` sub-subcommands (policy_<name>_command.cpp), listed in policy_command.cpp's table.
 void setup_policy_validate(CLI::App& sub, RunFunction& run);

@@ -96,6 +96,8 @@ int run_delete(DeleteCommandOptions options) {
                                              "--snapshot: a snapshot is read-only; delete needs a "
                                              "live registry (--region/--profile/--endpoint-url)"));
   }
+  if (auto one = check_one_registry(options.source, "delete"); !one.ok())
+    return report_error("delete", one.error());
   auto inputs = protection_inputs(options.protection);
   if (!inputs.ok()) return report_error("delete", inputs.error());
   OneOffRequest request;

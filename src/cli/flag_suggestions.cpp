@@ -66,8 +66,8 @@ std::string unknown_flag(CLI::App* app, const std::string& flag) {
   // ambiguous.
   if (flag == "-o") {
     return "unknown flag -o in `" + command +
-           "`: -o is not a flag of regsweep; fix: --save-plan FILE (plan), --output-file FILE "
-           "(snapshot, inuse scan, policy get) or --output table|json|text";
+           "`: -o is not a flag of regsweep; fix: --save-plan FILE (plan, plan merge), "
+           "--output-file FILE (snapshot, inuse scan, policy get) or --output table|json|text";
   }
   std::vector<std::string> names;
   for (CLI::App* at = app; at != nullptr; at = at->get_parent()) {

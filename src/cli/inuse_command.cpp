@@ -1,9 +1,9 @@
 // regsweep inuse scan: collects the images in use from Kubernetes workload JSON, keep files,
-// in-use commands, ECS and Lambda (one account and region per run), a Kubernetes API server through
-// a kubeconfig (--kubeconfig, --context; token, tokenFile or exec plugin users), the cluster
-// regsweep runs in (--in-cluster: the pod's service account) and earlier saved sets, merges them,
-// and writes one in-use file (docs/inuse.md) for `plan`/`apply` to protect. Any source that fails
-// fails the scan (exit 1; 2 for bad input): a partial in-use set must never be saved as if
+// in-use commands, ECS and Lambda (every --role-arn account x --region), a Kubernetes API server
+// through a kubeconfig (--kubeconfig, --context; token, tokenFile or exec plugin users), the
+// cluster regsweep runs in (--in-cluster: the pod's service account) and earlier saved sets, merges
+// them, and writes one in-use file (docs/inuse.md) for `plan`/`apply` to protect. Any source that
+// fails fails the scan (exit 1; 2 for bad input): a partial in-use set must never be saved as if
 // complete.
 #include <CLI/CLI.hpp>
 #include <cerrno>
@@ -20,6 +20,7 @@
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "cli/protection_options.hpp"
 #include "inuse/in_use_file.hpp"
 #include "util/clock.hpp"
 #include "util/size.hpp"
@@ -36,7 +37,9 @@ struct InUseScanOptions {
   bool ecs = false;
   bool lambda = false;
   int ecs_revisions = 5;
-  std::string region;
+  std::vector<std::string> regions;
+  std::vector<std::string> role_arns;
+  std::string external_id;
   std::string profile;
   std::string endpoint_url;
   AwsTimeouts timeouts;
@@ -100,7 +103,9 @@ int run_inuse_scan(const InUseScanOptions& options) {
   request.ecs = options.ecs;
   request.lambda = options.lambda;
   request.ecs_revisions = options.ecs_revisions;
-  request.region = options.region;
+  request.regions = options.regions;
+  request.role_arns = options.role_arns;
+  request.external_id = options.external_id;
   request.profile = options.profile;
   request.endpoint_url = options.endpoint_url;
   request.timeouts = options.timeouts;
@@ -143,9 +148,12 @@ void setup_inuse_scan(CLI::App& sub, RunFunction& run) {
                  "Output of `kubectl get "
                  "pods,deployments,statefulsets,daemonsets,jobs,cronjobs,replicasets -A -o "
                  "json` ('-' for stdin); repeatable");
-  sub.add_option("--kubeconfig", options->kubeconfigs,
-                 "Read the workloads from this kubeconfig's cluster (token, tokenFile or exec "
-                 "plugin users, e.g. EKS's aws eks get-token); repeatable");
+  add_kubeconfig_option(sub,
+                        "Read the workloads from this kubeconfig's cluster (token, tokenFile, "
+                        "exec plugin users such as EKS's aws eks get-token, or client "
+                        "certificates); several files joined by ':' are merged as kubectl merges "
+                        "them; no path: $KUBECONFIG, else ~/.kube/config; repeatable",
+                        options->kubeconfigs);
   sub.add_option("--context", options->kube_context,
                  "With --kubeconfig: this context instead of current-context");
   sub.add_flag("--in-cluster", options->in_cluster,
@@ -165,7 +173,13 @@ void setup_inuse_scan(CLI::App& sub, RunFunction& run) {
                "Scan Lambda: image functions, their published versions and aliases");
   sub.add_option("--ecs-revisions", options->ecs_revisions,
                  "Task definition revisions kept in use per family, newest first (default 5)");
-  sub.add_option("--region", options->region, "AWS region for --ecs and --lambda");
+  sub.add_option("--region", options->regions,
+                 "AWS region for --ecs and --lambda (repeat for several: each is scanned)");
+  sub.add_option("--role-arn", options->role_arns,
+                 "Scan --ecs and --lambda in this role's account, assumed from the base "
+                 "credentials (repeat for several accounts)");
+  sub.add_option("--external-id", options->external_id,
+                 "External id to send when assuming each --role-arn (sts:ExternalId)");
   sub.add_option("--profile", options->profile, "AWS profile for --ecs and --lambda");
   sub.add_option("--endpoint-url", options->endpoint_url,
                  "Endpoint for --ecs and --lambda (an emulator, moto)");

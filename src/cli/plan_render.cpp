@@ -80,12 +80,13 @@ nlohmann::json sources_of(const std::vector<OpenedRegistry>& opened) {
   return sources;
 }
 
-PlanJsonOptions plan_json_options(const std::vector<OpenedRegistry>& opened,
-                                  const FleetPlan& fleet) {
+PlanJsonOptions plan_json_options(const std::vector<OpenedRegistry>& opened, const FleetPlan& fleet,
+                                  std::optional<PlanShard> shard) {
   PlanJsonOptions json;
   json.source = opened.size() == 1 ? opened[0].registry->describe()
                                    : std::to_string(opened.size()) + " registries";
-  if (opened.size() > 1) json.sources_json = sources_of(opened).dump();
+  if (opened.size() > 1 || shard) json.sources_json = sources_of(opened).dump();
+  json.shard = shard;
   json.skipped_registries = fleet.unlisted;
   for (const auto& [operation, count] : api_calls_of(opened))
     json.api_calls.emplace_back(operation, count);
@@ -133,7 +134,8 @@ void render_fleet_plan(FleetPlan& fleet, const Policy& policy,
                        const std::vector<OpenedRegistry>& opened,
                        const PlanRenderOptions& options) {
   if (options.format == OutputFormat::json) {
-    render_plan_json(fleet.merged, policy, plan_json_options(opened, fleet), to_stdout);
+    render_plan_json(fleet.merged, policy, plan_json_options(opened, fleet, options.shard),
+                     to_stdout);
   } else if (options.format == OutputFormat::text) {
     render_plan_text(fleet.merged, to_stdout, false);
     for (const auto& u : fleet.unlisted) write_stdout(text_record({"SKIPPED", u.name, u.reason}));
@@ -154,7 +156,7 @@ std::string api_calls_line(const ApiCalls& calls) {
 }
 
 Status save_plan_json(const std::string& path, FleetPlan& fleet, const Policy& policy,
-                      const std::vector<OpenedRegistry>& opened) {
+                      const std::vector<OpenedRegistry>& opened, std::optional<PlanShard> shard) {
   const std::string temporary = path + ".tmp";
   std::FILE* out = std::fopen(temporary.c_str(), "wb");
   if (out == nullptr) {
@@ -163,7 +165,7 @@ Status save_plan_json(const std::string& path, FleetPlan& fleet, const Policy& p
                                                     "; fix: name a file in a writable folder");
   }
   bool failed = false;
-  render_plan_json(fleet.merged, policy, plan_json_options(opened, fleet),
+  render_plan_json(fleet.merged, policy, plan_json_options(opened, fleet, shard),
                    [&](std::string_view chunk) {
                      if (!failed && std::fwrite(chunk.data(), 1, chunk.size(), out) != chunk.size())
                        failed = true;

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,8 @@ struct PlanRenderOptions {
   OutputFormat format = OutputFormat::table;
   std::size_t max_rows = 0;
   bool quiet = false;  // table: totals only
+  std::optional<PlanShard> shard =
+      std::nullopt;  // JSON: one worker's part of a fleet ("shard", and "sources")
 };
 
 // The table, the JSON document or the text records on stdout. Leaves the plan as it was (repository
@@ -39,8 +42,9 @@ void render_fleet_table(FleetPlan& fleet, const Policy& policy, const PlanRender
 nlohmann::json sources_of(const std::vector<OpenedRegistry>& opened);
 
 // The options of the plan-json document of a fleet plan (source, sources, skipped registries).
-PlanJsonOptions plan_json_options(const std::vector<OpenedRegistry>& opened,
-                                  const FleetPlan& fleet);
+// With a shard, "sources" is written even for one registry or none: `plan merge` joins them.
+PlanJsonOptions plan_json_options(const std::vector<OpenedRegistry>& opened, const FleetPlan& fleet,
+                                  std::optional<PlanShard> shard = std::nullopt);
 
 // "API calls: 801 (BatchDeleteImage 200, BatchGetImage 200, DescribeImages 400, ...)"; empty
 // when no call was made (a snapshot).
@@ -55,6 +59,7 @@ std::string totals_record(const PlanTotals& totals);
 // `plan --save-plan FILE`: the JSON document written to FILE.tmp, fsync'd and renamed, so a
 // half-written plan is never left where `apply --plan` would read it.
 Status save_plan_json(const std::string& path, FleetPlan& fleet, const Policy& policy,
-                      const std::vector<OpenedRegistry>& opened);
+                      const std::vector<OpenedRegistry>& opened,
+                      std::optional<PlanShard> shard = std::nullopt);
 
 }  // namespace regsweep::cli

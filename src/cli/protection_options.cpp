@@ -23,9 +23,11 @@ void add_protection_options(CLI::App& sub, ProtectionFlags& flags) {
          "--kubernetes-json", flags.kubernetes_json,
          "Keep the images of `kubectl get pods,deployments,... -A -o json` output; repeatable")
       ->group(group);
-  sub.add_option("--kubeconfig", flags.kubeconfigs,
-                 "Keep the images the workloads of this kubeconfig's cluster run (read now); "
-                 "repeatable")
+  add_kubeconfig_option(sub,
+                        "Keep the images the workloads of this kubeconfig's cluster run (read "
+                        "now); several files joined by ':' are merged as kubectl merges them; no "
+                        "path: $KUBECONFIG, else ~/.kube/config; repeatable",
+                        flags.kubeconfigs)
       ->group(group);
   sub.add_option("--context", flags.kube_context,
                  "With --kubeconfig: this context instead of current-context")
@@ -47,6 +49,17 @@ void add_protection_options(CLI::App& sub, ProtectionFlags& flags) {
       ->check(finite_between(0, 100));
   sub.add_flag("--allow-empty", flags.allow_empty, "Allow deleting every image of a repository")
       ->group(group);
+}
+
+CLI::Option* add_kubeconfig_option(CLI::App& sub, const std::string& description,
+                                   std::vector<std::string>& kubeconfigs) {
+  // An occurrence without a value is recorded as "": kubectl's default files
+  // (inuse/kubernetes_sources.hpp). One value per occurrence, so the next word is never taken.
+  return sub.add_option("--kubeconfig", kubeconfigs, description)
+      ->expected(0, 1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->default_str("")
+      ->allow_extra_args(false);
 }
 
 Result<ProtectionInputs> protection_inputs(const ProtectionFlags& flags) {

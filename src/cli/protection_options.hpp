@@ -16,7 +16,8 @@
 
 namespace CLI {
 class App;
-}
+class Option;
+}  // namespace CLI
 
 namespace regsweep::cli {
 
@@ -34,6 +35,10 @@ struct ProtectionFlags {
   double max_delete_percent = -1;  // < 0: no limit
   bool allow_empty = false;
 };
+
+// --kubeconfig [PATH[:PATH...]], repeatable; a bare --kubeconfig adds "".
+CLI::Option* add_kubeconfig_option(CLI::App& sub, const std::string& description,
+                                   std::vector<std::string>& kubeconfigs);
 
 void add_protection_options(CLI::App& sub, ProtectionFlags& flags);
 

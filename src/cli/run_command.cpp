@@ -22,6 +22,7 @@
 #include "cli/plan_render.hpp"
 #include "cli/policy_fleet_report.hpp"
 #include "cli/protection_options.hpp"
+#include "cli/source_options.hpp"
 #include "cli/table.hpp"
 #include "util/input_file.hpp"
 #include "util/size.hpp"
@@ -38,6 +39,7 @@ struct RunCommandOptions {
   AwsTimeouts timeouts;  // --cli-*-timeout: over the config's settings
   std::string output;    // --output: over the config's settings.output
   std::size_t max_rows = 0;
+  ShardFlags shard;
 };
 
 // Renders each target as it runs (nothing in JSON mode: the summary document is the output).
@@ -229,6 +231,8 @@ int run_run(const RunCommandOptions& options) {
   if (!now.ok()) return report_error("run", now.error());
   if (auto future = refuse_future_now(*now, options.allow_future_now, clock); !future.ok())
     return report_error("run", future.error());
+  auto shard = shard_of_flags(options.shard);
+  if (!shard.ok()) return report_error("run", shard.error());
   if (options.check) {
     std::cout << options.config_path << ": valid, "
               << counted(config->targets.size(), "target", "targets") << "\n";
@@ -246,7 +250,9 @@ int run_run(const RunCommandOptions& options) {
   }
   const RunSettings& settings = prepared->config.settings;
   RunPrinter printer(settings, *format, options.max_rows, options.yes);
-  const auto results = run_targets(*prepared, {options.yes, *now}, clock, printer);
+  RunRequest request{options.yes, *now};
+  request.shard = *shard;
+  const auto results = run_targets(*prepared, request, clock, printer);
   for (std::size_t i = 0; i < results.size(); ++i)
     report_unresolved(results[i].unresolved_in_use, "run: " + results[i].name);
   print_summary(results, *format, options.yes);
@@ -275,6 +281,7 @@ void setup_run(CLI::App& sub, RunFunction& run) {
   add_aws_timeout_options(sub, options->timeouts, "Options");
   add_output_option(sub, options->output);
   add_max_rows_option(sub, options->max_rows, "rows per plan, report and policy list");
+  add_shard_options(sub, options->shard);
   sub.callback([&run, options] { run = [options] { return run_run(*options); }; });
 }
 

@@ -38,6 +38,8 @@ int run_snapshot(const SnapshotCommandOptions& options) {
                                        ": stdout holds the snapshot (--output-file -); fix: write "
                                        "the snapshot to a file, or use --output table"));
   }
+  if (auto one = check_one_registry(options.source, "snapshot"); !one.ok())
+    return report_error("snapshot", one.error());
   auto opened = open_registries(options.source);
   if (!opened.ok()) return report_error("snapshot", opened.error());
   if (opened->size() != 1) {

@@ -15,4 +15,13 @@ enum class SnapshotFlag { offered, absent };
 
 void add_source_options(CLI::App& sub, RegistrySource& source, SnapshotFlag snapshot);
 
+// --shard-index I --shard-count N (app/shard.hpp), for plan, apply and run.
+struct ShardFlags {
+  long long index = -1;  // -1: not given (JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX)
+  long long count = -1;  // -1: not given (no sharding)
+};
+void add_shard_options(CLI::App& sub, ShardFlags& flags);
+// The shard the flags and the environment name; nullopt without --shard-count.
+Result<std::optional<ShardSpec>> shard_of_flags(const ShardFlags& flags);
+
 }  // namespace regsweep::cli

@@ -112,6 +112,11 @@ Error transport_error(CURLcode code, const std::string& what, const char* detail
       return make_error(ErrorCode::invalid_input, message + "; fix: check the URL");
     case CURLE_SSL_CACERT_BADFILE:
       return make_error(ErrorCode::invalid_input, message + "; fix: check the CA bundle path");
+    case CURLE_SSL_CERTPROBLEM:  // the client certificate or key is unusable or do not match
+      return make_error(ErrorCode::invalid_input,
+                        message +
+                            "; fix: check the client certificate and its key (PEM, matching each "
+                            "other, the key unencrypted)");
     case CURLE_OPERATION_TIMEDOUT: {
       Error e = make_error(ErrorCode::transient, message);
       e.service_code = "timeout";
@@ -367,6 +372,17 @@ class CurlClient final : public HttpClient {
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     if (!m_options.ca_bundle.empty())
       curl_easy_setopt(h, CURLOPT_CAINFO, m_options.ca_bundle.c_str());
+    if (!m_options.client_certificate_pem.empty()) {
+      // CURL_BLOB_COPY: curl keeps its own copy, so the options may go away first.
+      curl_blob certificate{const_cast<char*>(m_options.client_certificate_pem.data()),
+                            m_options.client_certificate_pem.size(), CURL_BLOB_COPY};
+      const std::string& key_pem = m_options.client_key_pem.reveal();
+      curl_blob key{const_cast<char*>(key_pem.data()), key_pem.size(), CURL_BLOB_COPY};
+      curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
+      curl_easy_setopt(h, CURLOPT_SSLCERT_BLOB, &certificate);
+      curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
+      curl_easy_setopt(h, CURLOPT_SSLKEY_BLOB, &key);
+    }
     const auto total = request.timeout.count() > 0 ? request.timeout : m_options.request_timeout;
     // curl reads a connect timeout of 0 as its built-in 300 s; "no limit of its own" means the
     // overall cap (or, with none, a day).

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "util/result.hpp"
+#include "util/secret.hpp"
 
 namespace regsweep {
 
@@ -55,6 +56,11 @@ struct HttpOptions {
   std::chrono::milliseconds request_timeout{60'000};
   std::size_t max_response_bytes = 256u << 20;  // larger answers fail instead of exhausting memory
   std::string ca_bundle;                        // empty: the system store
+  // A TLS client certificate and its private key, PEM text (Kubernetes users authenticated by
+  // x509: kubeconfig client-certificate(-data) and client-key(-data)); both or neither. Handed to
+  // curl in memory: the key is never written to a file.
+  std::string client_certificate_pem;
+  Secret client_key_pem;
   bool allow_plain_http = false;  // http:// is refused unless the host is loopback or this is set
   // How to trust a server whose certificate does not verify, for that error's "fix:" (the AWS
   // session names AWS_CA_BUNDLE and ca_bundle).

@@ -1,102 +1,17 @@
-// kubeconfig -> KubeAccess, and the paginated workload lists (see kubernetes_api.hpp).
+// The paginated workload lists and the cluster's HttpClient (see kubernetes_api.hpp); the
+// kubeconfig reader is kubeconfig.cpp.
 #include "inuse/kubernetes_api.hpp"
-#include "aws/sigv4.hpp"
-#include "util/base64.hpp"
 
 #include <unistd.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "aws/sigv4.hpp"
 
 namespace regsweep {
 namespace {
-
-Error kube_error(const std::string& name, const std::string& problem, const std::string& fix) {
-  return make_error(ErrorCode::invalid_input, name + ": " + problem + "; " + fix);
-}
-
-Result<std::string> read_file(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error(ErrorCode::invalid_input,
-                      what + " " + path + ": cannot open; check the kubeconfig's path");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// The entry of `list` (clusters, users, contexts) called `name`, its `field` map.
-YAML::Node named(const YAML::Node& list, const std::string& name, const char* field) {
-  if (!list || !list.IsSequence()) return YAML::Node();
-  for (const auto& entry : list) {
-    if (entry.IsMap() && entry["name"] && entry["name"].IsScalar() &&
-        entry["name"].as<std::string>() == name && entry[field] && entry[field].IsMap())
-      return entry[field];
-  }
-  return YAML::Node();
-}
-
-std::string text_of(const YAML::Node& node, const char* key) {
-  if (!node || !node.IsMap() || !node[key] || !node[key].IsScalar()) return {};
-  return node[key].as<std::string>();
-}
-
-std::string resolve(const std::string& path, const std::string& base) {
-  return path.empty() || path.front() == '/' || base.empty() ? path : base + "/" + path;
-}
-
-// A user's `exec:` section. Only its shape is checked here; nothing runs.
-Result<KubeExecConfig> parse_exec(const YAML::Node& exec, const std::string& where,
-                                  const std::string& base_directory) {
-  KubeExecConfig config;
-  config.where = where;
-  const auto error = [&](const std::string& field, const std::string& problem,
-                         const std::string& fix) {
-    return make_error(ErrorCode::invalid_input, where + field + ": " + problem + "; " + fix);
-  };
-  if (!exec.IsMap()) return error("", "not a map", "fix the kubeconfig");
-  config.command = text_of(exec, "command");
-  if (config.command.empty()) return error(".command", "missing", "fix the kubeconfig");
-  // kubectl resolves a command with a '/' in it against the kubeconfig's directory; a bare
-  // name is looked up in PATH.
-  if (config.command.find('/') != std::string::npos)
-    config.command = resolve(config.command, base_directory);
-  config.api_version = text_of(exec, "apiVersion");
-  if (config.api_version != k_exec_api_v1 && config.api_version != k_exec_api_v1beta1) {
-    return error(".apiVersion",
-                 config.api_version.empty() ? "missing" : "'" + config.api_version + "' unknown",
-                 "use " + std::string(k_exec_api_v1) + " or " + std::string(k_exec_api_v1beta1));
-  }
-  if (const auto args = exec["args"]; args && !args.IsNull()) {
-    if (!args.IsSequence()) return error(".args", "not a list", "fix the kubeconfig");
-    for (const auto& arg : args) {
-      if (!arg.IsScalar()) return error(".args", "an entry is not a string", "fix the kubeconfig");
-      config.args.push_back(arg.as<std::string>());
-    }
-  }
-  if (const auto env = exec["env"]; env && !env.IsNull()) {
-    if (!env.IsSequence()) return error(".env", "not a list", "fix the kubeconfig");
-    for (const auto& entry : env) {
-      const std::string name = text_of(entry, "name");
-      if (name.empty() || name.find('=') != std::string::npos)
-        return error(".env", "an entry has no valid name", "give each entry a name and a value");
-      config.env.emplace_back(name, text_of(entry, "value"));
-    }
-  }
-  if (text_of(exec, "interactiveMode") == "Always") {
-    return error(".interactiveMode", "Always needs a terminal, and regsweep runs without one",
-                 "use IfAvailable or Never with a plugin that can get a token on its own");
-  }
-  config.install_hint = text_of(exec, "installHint");
-  config.provide_cluster_info = text_of(exec, "provideClusterInfo") == "true";
-  return config;
-}
 
 class KubernetesApiSource final : public InUseSource {
  public:
@@ -188,86 +103,6 @@ class CaFileClient final : public HttpClient {
 
 }  // namespace
 
-Result<KubeAccess> parse_kubeconfig(std::string_view yaml, const std::string& name,
-                                    const std::string& context, const std::string& base_directory) {
-  YAML::Node doc;
-  try {
-    doc = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    return kube_error(name, std::string("not YAML (") + e.what() + ")", "give a kubeconfig file");
-  }
-  try {
-    if (!doc.IsMap()) return kube_error(name, "not a kubeconfig", "give a kubeconfig file");
-    KubeAccess access;
-    access.context = context.empty() ? text_of(doc, "current-context") : context;
-    if (access.context.empty()) {
-      return kube_error(name, "no current-context", "pass --context NAME or set one with kubectl");
-    }
-    const YAML::Node ctx = named(doc["contexts"], access.context, "context");
-    if (!ctx || !ctx.IsMap()) {
-      return kube_error(name, "contexts: no context named '" + access.context + "'",
-                        "pass an existing --context");
-    }
-    const std::string cluster_name = text_of(ctx, "cluster");
-    const std::string user_name = text_of(ctx, "user");
-    const YAML::Node cluster = named(doc["clusters"], cluster_name, "cluster");
-    if (!cluster || !cluster.IsMap()) {
-      return kube_error(name, "clusters: no cluster named '" + cluster_name + "'",
-                        "fix the kubeconfig");
-    }
-    access.server = text_of(cluster, "server");
-    while (!access.server.empty() && access.server.back() == '/') access.server.pop_back();
-    if (access.server.empty()) {
-      return kube_error(name, "clusters." + cluster_name + ".server: missing",
-                        "fix the kubeconfig");
-    }
-    if (text_of(cluster, "insecure-skip-tls-verify") == "true") {
-      return kube_error(name, "clusters." + cluster_name + ": insecure-skip-tls-verify",
-                        "regsweep always verifies TLS; add the cluster's CA");
-    }
-    if (const auto data = text_of(cluster, "certificate-authority-data"); !data.empty()) {
-      auto pem = base64_decode(data);
-      if (!pem) {
-        return kube_error(name,
-                          "clusters." + cluster_name + ".certificate-authority-data: not base64",
-                          "fix the kubeconfig");
-      }
-      access.ca_pem = *pem;
-    } else {
-      access.ca_file = resolve(text_of(cluster, "certificate-authority"), base_directory);
-    }
-    const YAML::Node user = named(doc["users"], user_name, "user");
-    if (user && user.IsMap()) {
-      if (user["auth-provider"] || user["client-certificate"] || user["client-certificate-data"] ||
-          user["username"]) {
-        return kube_error(name,
-                          "users." + user_name +
-                              ": only token, tokenFile and exec credentials are supported here",
-                          "run `kubectl get pods,deployments,statefulsets,daemonsets,jobs,cronjobs,"
-                          "replicasets -A -o json > k8s.json` and pass --kubernetes-json k8s.json");
-      }
-      if (const auto token = text_of(user, "token"); !token.empty()) {
-        access.token = Secret(token);
-      } else if (const auto file = text_of(user, "tokenFile"); !file.empty()) {
-        auto token_text = read_file(resolve(file, base_directory), "tokenFile");
-        if (!token_text) return token_text.error();
-        std::string value = *token_text;
-        while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
-        access.token = Secret(value);
-      } else if (user["exec"]) {
-        auto exec =
-            parse_exec(user["exec"], name + ": users." + user_name + ".exec", base_directory);
-        if (!exec) return exec.error();
-        access.exec = std::move(*exec);
-      }
-    }
-    return access;
-  } catch (const YAML::Exception& e) {
-    return kube_error(name, std::string("unexpected shape (") + e.what() + ")",
-                      "give a kubeconfig file");
-  }
-}
-
 const std::vector<std::string>& kubernetes_workload_paths() {
   static const std::vector<std::string> paths = {"/api/v1/pods",
                                                  "/apis/apps/v1/deployments",
@@ -288,6 +123,8 @@ std::unique_ptr<InUseSource> make_kubernetes_api_source(KubeAccess access,
 
 Result<std::shared_ptr<HttpClient>> make_kubernetes_http(const KubeAccess& access) {
   HttpOptions options;
+  options.client_certificate_pem = access.client_certificate_pem;
+  options.client_key_pem = access.client_key_pem;
   if (access.ca_pem.empty()) {
     options.ca_bundle = access.ca_file;
     return std::shared_ptr<HttpClient>(make_curl_client(options));

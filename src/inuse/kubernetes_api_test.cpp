@@ -36,8 +36,7 @@ users:
     token: s3cr3t-token
 - name: dev-user
   user:
-    client-certificate-data: AAAA
-    client-key-data: AAAA
+    auth-provider: {name: oidc}
 contexts:
 - name: prod
   context: {cluster: prod-cluster, user: prod-user}
@@ -58,7 +57,8 @@ TEST(Kubeconfig, UnsupportedCredentialsAndUnknownContextsFailWithoutLeakingTheTo
   auto dev = parse_kubeconfig(k_kubeconfig, "kc", "dev", "/home/u/.kube");
   ASSERT_FALSE(dev.ok());
   EXPECT_THAT(dev.error().message,
-              HasSubstr("users.dev-user: only token, tokenFile and exec credentials"));
+              HasSubstr("users.dev-user: auth-provider and username/password users are not "
+                        "supported"));
   EXPECT_THAT(dev.error().message, HasSubstr("--kubernetes-json"));
   auto missing = parse_kubeconfig(k_kubeconfig, "kc", "nope", "");
   ASSERT_FALSE(missing.ok());

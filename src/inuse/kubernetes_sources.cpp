@@ -1,5 +1,6 @@
 #include "inuse/kubernetes_sources.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "inuse/kube_in_cluster.hpp"
@@ -18,14 +19,53 @@ Result<std::unique_ptr<InUseSource>> open_api(Result<KubeAccess> access) {
 
 }  // namespace
 
+std::vector<std::string> split_kubeconfig_paths(const std::string& paths) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= paths.size()) {
+    const auto end = std::min(paths.find(':', start), paths.size());
+    if (end > start) out.push_back(paths.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> default_kubeconfig_paths(std::string_view what,
+                                                          const char* kubeconfig_env,
+                                                          const char* home) {
+  if (kubeconfig_env != nullptr) {
+    auto paths = split_kubeconfig_paths(kubeconfig_env);
+    if (!paths.empty()) return paths;
+  }
+  if (home == nullptr || *home == '\0')
+    return make_error(ErrorCode::invalid_input,
+                      std::string(what) +
+                          " (no path: kubectl's default): KUBECONFIG is not set and HOME is not "
+                          "set either; fix: pass --kubeconfig PATH");
+  return std::vector<std::string>{std::string(home) + "/.kube/config"};
+}
+
 Result<std::unique_ptr<InUseSource>> open_kubeconfig_source(std::string_view what,
-                                                            const std::string& path,
+                                                            const std::string& paths,
                                                             const std::string& context) {
-  auto text = read_input_file(what, path, k_config_max_bytes);
-  if (!text) return text.error();
-  const auto slash = path.rfind('/');
-  const std::string base = slash == std::string::npos ? "." : path.substr(0, slash);
-  return open_api(parse_kubeconfig(*text, path, context, base));
+  Result<std::vector<std::string>> files = split_kubeconfig_paths(paths);
+  if (paths.empty())
+    files = default_kubeconfig_paths(what, std::getenv("KUBECONFIG"), std::getenv("HOME"));
+  if (!files) return files.error();
+  if (files->empty())
+    return make_error(ErrorCode::invalid_input,
+                      std::string(what) + " \"" + paths +
+                          "\": names no file; fix: a path, or several joined by ':'");
+  std::vector<KubeconfigText> texts;
+  for (const auto& path : *files) {
+    // Every file must be there: one missing from the list might be the one with the cluster.
+    auto text = read_input_file(what, path, k_config_max_bytes);
+    if (!text) return text.error();
+    const auto slash = path.rfind('/');
+    texts.push_back(
+        {path, slash == std::string::npos ? "." : path.substr(0, slash), std::move(*text)});
+  }
+  return open_api(parse_kubeconfigs(texts, context));
 }
 
 Result<std::unique_ptr<InUseSource>> open_in_cluster_source() {

@@ -202,12 +202,21 @@ void render_plan_document(const PlanDocument& document, JsonWriter::Sink sink) {
   JsonWriter out(std::move(sink));
   out.begin_object();
   out.key("schemaVersion");
-  out.value(2);
+  out.value(k_plan_schema);
   out.key("source");
   out.value(document.source);
   if (!document.sources_json.empty()) {  // issue 5: several registries
     out.key("sources");
     out.raw(document.sources_json);
+  }
+  if (document.shard) {
+    out.key("shard");
+    out.begin_object();
+    out.key("index");
+    out.value(static_cast<std::uint64_t>(document.shard->index));
+    out.key("count");
+    out.value(static_cast<std::uint64_t>(document.shard->count));
+    out.end_object();
   }
   out.key("now");
   out.value(format_iso8601(document.now));
@@ -266,6 +275,7 @@ void render_plan_json(const Plan& plan, const Policy& policy, const PlanJsonOpti
   PlanDocument document;
   document.source = options.source;
   document.sources_json = options.sources_json;
+  document.shard = options.shard;
   document.now = plan.now;
   document.price_per_gb_month = plan.price_per_gb_month;
   document.archive_price_per_gb_month = plan.archive_price_per_gb_month;

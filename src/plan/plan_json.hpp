@@ -16,15 +16,27 @@
 
 namespace regsweep {
 
+// The schemaVersion written (docs/plan-json.md); 1 named sources[].registryId "account" and
+// skippedRegistries[].label "registry".
+inline constexpr int k_plan_schema = 2;
+
+// One worker's part of a fleet (--shard-index/--shard-count): written as the top-level "shard".
+struct PlanShard {
+  std::uint32_t index = 0;
+  std::uint32_t count = 1;
+};
+
 struct PlanJsonOptions {
   std::string source;  // what was planned, e.g. "snapshot examples/demo-registry.json"
   // Several registries (issue 5): a JSON array written as the top-level "sources" member when not
-  // empty, e.g. [{"label":"111111111111/eu-west-1","account":"111111111111","region":"eu-west-1"}].
+  // empty, e.g. [{"label":"111111111111/eu-west-1","registryId":"111111111111",
+  // "region":"eu-west-1"}].
   std::string sources_json;
   // Registries whose repositories could not be listed at all: "skippedRegistries".
   std::vector<SkippedRepository> skipped_registries;
   // Requests sent to make the plan, per operation: "apiCalls" (empty for a snapshot).
   std::vector<std::pair<std::string, std::uint64_t>> api_calls;
+  std::optional<PlanShard> shard = std::nullopt;
 };
 
 void render_plan_json(const Plan& plan, const Policy& policy, const PlanJsonOptions& options,
@@ -43,6 +55,7 @@ struct PlanSection {
 struct PlanDocument {
   std::string source;
   std::string sources_json;
+  std::optional<PlanShard> shard = std::nullopt;
   EpochMillis now = 0;
   double price_per_gb_month = 0;
   double archive_price_per_gb_month = 0;

@@ -109,7 +109,10 @@ class Completion(unittest.TestCase):
         self.assertEqual(complete("regsweep policy put --ou"), ["--output"])
         self.assertEqual(complete("regsweep plan --output "), ["json", "table", "text"])
         self.assertEqual(complete("regsweep plan --policy pol"), ["policies/", "policy.json"])
-        self.assertEqual(complete("regsweep plan --policy x --output json "), [])  # no subcommands
+        # After plan's options: its one subcommand (plan merge), no files.
+        self.assertEqual(complete("regsweep plan --policy x --output json "), ["merge"])
+        self.assertEqual(complete("regsweep plan merge --"),
+                         ["--help", "--max-rows", "--output", "--save-plan"])
 
     @unittest.skipUnless(shutil.which("zsh"), "zsh is not installed")
     def test_zsh_script_parses_and_registers_when_sourced(self):

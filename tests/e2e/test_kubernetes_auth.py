@@ -278,6 +278,115 @@ contexts:
         self.assertEqual(Cluster.seen, [])
 
 
+class TestClientCertificatesAndKubeconfigLists(unittest.TestCase):
+    """A cluster that authenticates users by client certificate (mutual TLS), read through a
+    kubeconfig whose user has client-certificate/client-key files or their -data forms; and the
+    kubeconfig split over several files, given as KUBECONFIG (a bare --kubeconfig) or as
+    --kubeconfig a:b, merged as kubectl merges them."""
+
+    def setUp(self):
+        if not os.access(REGSWEEP, os.X_OK):
+            self.fail(f"regsweep binary not found at {REGSWEEP}")
+        if not os.access(OPENSSL, os.X_OK):
+            self.fail(f"openssl is missing at {OPENSSL}; install Debian's openssl (make deps does)")
+        self.tmp = tempfile.mkdtemp(prefix="regsweep-kube-mtls-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.ca, key = make_certificate(self.tmp, "cluster")
+        os.makedirs(os.path.join(self.tmp, "certs"))
+        self.client_cert, self.client_key = make_certificate(os.path.join(self.tmp, "certs"), "me")
+        Cluster.seen = []
+        Cluster.accepts = staticmethod(lambda token: True)  # the certificate is the credential
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Cluster)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.ca, key)
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.load_verify_locations(self.client_cert)
+        self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.addCleanup(self.httpd.server_close)
+        self.addCleanup(self.httpd.shutdown)
+        self.out = os.path.join(self.tmp, "in-use.json")
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def cluster_part(self):
+        return f"""clusters:
+- name: local
+  cluster:
+    server: https://127.0.0.1:{self.httpd.server_address[1]}
+    certificate-authority: cluster.crt
+"""
+
+    def scan(self, *args, env_extra=None):
+        env = servers.aws_env()
+        env.pop("KUBECONFIG", None)
+        env.update(env_extra or {})
+        return subprocess.run([REGSWEEP, "inuse", "scan", *args, "--output-file", self.out], env=env,
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+
+    def test_client_certificate_files_and_data(self):
+        user_files = "  user: {client-certificate: certs/me.crt, client-key: certs/me.key}\n"
+        with open(self.client_cert, "rb") as f:
+            cert_data = base64.b64encode(f.read()).decode()
+        with open(self.client_key, "rb") as f:
+            key_data = base64.b64encode(f.read()).decode()
+        user_data = f"  user: {{client-certificate-data: {cert_data}, client-key-data: {key_data}}}\n"
+        for user in (user_files, user_data):
+            config = self.write("config", self.cluster_part() + "users:\n- name: me\n" + user +
+                                "contexts:\n- name: c\n  context: {cluster: local, user: me}\n"
+                                "current-context: c\n")
+            result = self.scan("--kubeconfig", config)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertEqual(len(load(self.out)["references"]), 2)
+            self.assertNotIn(key_data[:40], result.stderr + result.stdout)
+            os.remove(self.out)
+
+    def test_no_certificate_no_scan(self):
+        config = self.write("config", self.cluster_part() + "users:\n- name: me\n  user: {token: t}\n"
+                            "contexts:\n- name: c\n  context: {cluster: local, user: me}\ncurrent-context: c\n")
+        result = self.scan("--kubeconfig", config)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertFalse(os.path.exists(self.out))
+
+    def test_kubeconfig_lists_merge_like_kubectl(self):
+        # Clusters and users in one file (its relative paths against its own folder), contexts in
+        # another folder's file; the first file's current-context wins.
+        os.makedirs(os.path.join(self.tmp, "contexts"))
+        first = self.write("clusters.yaml", self.cluster_part() +
+                           "users:\n- name: me\n  user: {client-certificate: certs/me.crt, "
+                           "client-key: certs/me.key}\n")
+        second = self.write("contexts/config", "current-context: c\ncontexts:\n- name: c\n"
+                            "  context: {cluster: local, user: me}\n- name: other\n"
+                            "  context: {cluster: nowhere, user: me}\n")
+        third = self.write("later.yaml", "current-context: other\n")
+        listed = self.scan("--kubeconfig", f"{first}:{second}:{third}")
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        self.assertEqual(len(load(self.out)["references"]), 2)
+        os.remove(self.out)
+        # A bare --kubeconfig: kubectl's default, $KUBECONFIG.
+        from_env = self.scan("--kubeconfig", env_extra={"KUBECONFIG": f"{first}:{second}:{third}"})
+        self.assertEqual(from_env.returncode, 0, from_env.stderr)
+        self.assertEqual(len(load(self.out)["references"]), 2)
+        os.remove(self.out)
+        # ... or ~/.kube/config without KUBECONFIG: here there is none, and that is an error,
+        # not an empty cluster.
+        home = self.scan("--kubeconfig", env_extra={"HOME": self.tmp})
+        self.assertEqual(home.returncode, 2, home.stderr)
+        self.assertIn(os.path.join(self.tmp, ".kube/config") + ": no such file", home.stderr)
+        # Without --kubeconfig, KUBECONFIG alone protects nothing by surprise: no source, no scan.
+        nothing = self.scan(env_extra={"KUBECONFIG": first})
+        self.assertEqual(nothing.returncode, 2, nothing.stderr)
+        self.assertFalse(os.path.exists(self.out))
+        # Every listed file must exist.
+        absent = self.scan("--kubeconfig", f"{first}:{self.tmp}/absent")
+        self.assertEqual(absent.returncode, 2, absent.stderr)
+        self.assertIn("absent: no such file", absent.stderr)
+
+
 class TestInCluster(unittest.TestCase):
     def setUp(self):
         if not os.access(REGSWEEP, os.X_OK):

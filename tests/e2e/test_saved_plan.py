@@ -1,4 +1,4 @@
-"""`regsweep plan -o FILE` then `regsweep apply --plan FILE` against ecr-emulator (issue 6).
+"""`regsweep plan --save-plan FILE` then `regsweep apply --plan FILE` against ecr-emulator (issue 6).
 
 A saved plan is applied later: only what it lists as expire may be deleted, each image is checked
 again (gone, re-tagged), today's protections apply again (a newly deployed image survives), and an

@@ -34,9 +34,9 @@ class FakeRegistry final : public Registry {
 
   // Faults and hooks.
   std::set<std::string> fail_listing;  // list_images fails (transient) for these repositories
-  std::set<std::string> fail_delete_digests;  // delete_images reports these as KmsError
+  std::set<std::string> fail_delete_digests;    // delete_images reports these as KmsError
   std::set<std::string> ignore_delete_digests;  // delete_images neither deletes nor reports them
-  std::set<std::string> fail_describe;        // describe_images fails for these repositories
+  std::set<std::string> fail_describe;          // describe_images fails for these repositories
   std::function<void(const std::string& op, const std::string& repository)> before_call;
   std::chrono::milliseconds call_delay{0};  // held inside each call, to expose overlap
   bool confirm_digest_deletions = true;     // false: like moto, deleted digests are not listed

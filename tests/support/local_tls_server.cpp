@@ -50,23 +50,43 @@ std::pair<EVP_PKEY*, X509*> make_certificate(const std::string& san) {
   return {key, cert};
 }
 
+template <typename Write>
+std::string pem_of(Write write) {
+  BIO* pem = BIO_new(BIO_s_mem());
+  write(pem);
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(pem, &data);
+  std::string out(data, static_cast<std::size_t>(size));
+  BIO_free(pem);
+  return out;
+}
+
 }  // namespace
 
-LocalTlsServer::LocalTlsServer(const std::string& subject_alt_name) {
+LocalTlsServer::LocalTlsServer(const std::string& subject_alt_name,
+                               bool require_client_certificate) {
   auto [key, cert] = make_certificate(subject_alt_name);
   SSL_CTX* context = SSL_CTX_new(TLS_server_method());
   check(context != nullptr, "SSL_CTX_new");
   check(SSL_CTX_use_certificate(context, cert) == 1 && SSL_CTX_use_PrivateKey(context, key) == 1,
         "loading the certificate");
   m_context = context;
-  BIO* pem = BIO_new(BIO_s_mem());
-  PEM_write_bio_X509(pem, cert);
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(pem, &data);
-  m_certificate_pem.assign(data, static_cast<std::size_t>(size));
-  BIO_free(pem);
+  m_certificate_pem = pem_of([&](BIO* bio) { PEM_write_bio_X509(bio, cert); });
   X509_free(cert);
   EVP_PKEY_free(key);
+  if (require_client_certificate) {
+    // The client's certificate is its own trust anchor here: only that client gets through.
+    auto [client_key, client_cert] = make_certificate("DNS:regsweep-client");
+    check(X509_STORE_add_cert(SSL_CTX_get_cert_store(context), client_cert) == 1,
+          "trusting the client certificate");
+    SSL_CTX_set_verify(context, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    m_client_certificate_pem = pem_of([&](BIO* bio) { PEM_write_bio_X509(bio, client_cert); });
+    m_client_key_pem = pem_of([&](BIO* bio) {
+      PEM_write_bio_PrivateKey(bio, client_key, nullptr, nullptr, 0, nullptr, nullptr);
+    });
+    X509_free(client_cert);
+    EVP_PKEY_free(client_key);
+  }
 
   m_listen_fd = ::socket(AF_INET, SOCK_STREAM, 0);
   check(m_listen_fd >= 0, "socket");
@@ -118,6 +138,10 @@ void LocalTlsServer::serve(int fd) {
   SSL_set_fd(ssl, fd);
   if (SSL_accept(ssl) == 1) {
     ++m_handshakes;
+    if (X509* peer = SSL_get1_peer_certificate(ssl)) {
+      if (SSL_get_verify_result(ssl) == X509_V_OK) ++m_verified_clients;
+      X509_free(peer);
+    }
     std::string request;
     char buffer[4096];
     // The head, then as much body as Content-Length says (closing with unread data would reset
