@@ -6,6 +6,7 @@
 
 #include "app/save_snapshot.hpp"
 #include "cli/commands.hpp"
+#include "cli/completion_tree.hpp"
 #include "cli/flag_suggestions.hpp"
 #include "cli/version.hpp"
 #include "http/http_trace.hpp"
@@ -57,9 +58,11 @@ int run_main(int argc, char** argv) {
   bool debug = false;
   app.add_flag("-v,--verbose", verbose,
                "Show each HTTP call on stderr: method, URL, operation, status, latency, request "
-               "id, attempt; the proxy and CA bundle per host");
+               "id, attempt; the proxy and CA bundle per host")
+      ->group(k_global_options);
   app.add_flag("--debug", debug,
-               "As -v, plus the request and response headers (credentials always redacted)");
+               "As -v, plus the request and response headers (credentials always redacted)")
+      ->group(k_global_options);
   app.fallthrough();
   RunFunction run;
   for (const auto& entry : k_commands) {

@@ -72,7 +72,11 @@ class Completion(unittest.TestCase):
         self.assertEqual(self.bash_complete("regsweep", "policy", "put", "--ou"), ["--output"])
         self.assertEqual(self.bash_complete("regsweep", "inuse", "scan", "--ke"), ["--keep-file"])
         self.assertEqual(self.bash_complete("regsweep", "journal", "show", "--"),
-                         ["--help", "--journal", "--max-rows", "--output", "--since"])
+                         ["--debug", "--help", "--journal", "--max-rows", "--output", "--since",
+                          "--verbose"])
+        # The global flags (-v, --debug) work after any subcommand, so they are offered there.
+        self.assertEqual(self.bash_complete("regsweep", "policy", "put", "--de"), ["--debug"])
+        self.assertEqual(self.bash_complete("regsweep", "plan", "merge", "-v"), ["-v"])
         # Flags of plan are not offered after apply's subcommand path, and vice versa.
         self.assertNotIn("--yes", self.bash_complete("regsweep", "plan", "--"))
         self.assertIn("--yes", self.bash_complete("regsweep", "apply", "--"))
@@ -112,7 +116,7 @@ class Completion(unittest.TestCase):
         # After plan's options: its one subcommand (plan merge), no files.
         self.assertEqual(complete("regsweep plan --policy x --output json "), ["merge"])
         self.assertEqual(complete("regsweep plan merge --"),
-                         ["--help", "--max-rows", "--output", "--save-plan"])
+                         ["--debug", "--help", "--max-rows", "--output", "--save-plan", "--verbose"])
 
     @unittest.skipUnless(shutil.which("zsh"), "zsh is not installed")
     def test_zsh_script_parses_and_registers_when_sourced(self):
