@@ -117,12 +117,16 @@ std::optional<std::string> unknown_flag_message(CLI::App& root, int argc, const 
       }
       if (option == nullptr) return unknown_flag(app, name);
       // Its value is the next argument (unless given with '=' or the option is a flag), even one
-      // that starts with '-' ("--max-delete -1" is a bad value, not an unknown flag).
+      // that starts with '-' ("--max-delete -1" is a bad value, not an unknown flag) — except for
+      // an option whose value is optional (a bare --kubeconfig), which CLI11 never gives a word
+      // starting with '-': that word is the next flag, and it is checked.
+      const bool optional_value = option->get_items_expected_min() == 0;
       if (equals == std::string::npos && option->get_items_expected_max() > 0 && i + 1 < argc &&
           (argv[i + 1][0] != '-' || looks_like_number(argv[i + 1]) ||
-           find_option(app,
-                       std::string(argv[i + 1]).substr(0, std::string(argv[i + 1]).find('='))) ==
-               nullptr))
+           (!optional_value &&
+            find_option(app,
+                        std::string(argv[i + 1]).substr(0, std::string(argv[i + 1]).find('='))) ==
+                nullptr)))
         ++i;
       continue;
     }

@@ -6,6 +6,8 @@
 #include <CLI/CLI.hpp>
 #include <vector>
 
+#include "cli/protection_options.hpp"
+
 namespace regsweep::cli {
 namespace {
 
@@ -13,7 +15,7 @@ struct Fixture {
   CLI::App app{"test"};
   std::string policy, output;
   bool yes = false, quiet = false, verbose = false;
-  std::vector<std::string> files;
+  std::vector<std::string> files, kubeconfigs;
 
   Fixture() {
     app.add_flag("-v,--verbose", verbose);
@@ -24,6 +26,7 @@ struct Fixture {
     plan->add_option("--output", output);
     plan->add_flag("--quiet,-q", quiet);
     plan->add_flag("--yes,-y", yes);
+    add_kubeconfig_option(*plan, "kubeconfig", kubeconfigs);  // its value is optional
     CLI::App* policy_cmd = app.add_subcommand("policy");
     policy_cmd->require_subcommand(1);
     policy_cmd->add_subcommand("validate")->add_option("files", files);
@@ -60,6 +63,18 @@ TEST(FlagSuggestions, KnownFlagsValuesGlobalsAndShortRunsAreFine) {
   EXPECT_EQ(f.check({"policy", "validate", "a.json", "b.json"}), std::nullopt);
   // A negative value is the option's (bad) value, for CLI11's own check to report.
   EXPECT_EQ(f.check({"plan", "--output", "-1", "--policy", "-0.1"}), std::nullopt);
+}
+
+TEST(FlagSuggestions, AfterAnOptionWhoseValueIsOptionalTheNextFlagIsChecked) {
+  // A bare --kubeconfig (kubectl's default files) never takes a word starting with '-' as its
+  // value, so that word is a flag: a misspelt one is named, not swallowed as a path.
+  Fixture f;
+  EXPECT_EQ(f.check({"plan", "--kubeconfig", "--polcy", "p.json"}),
+            "unknown flag --polcy in `regsweep plan`; did you mean --policy?");
+  EXPECT_NE(f.check({"plan", "--kubeconfig", "-o", "k.json"})->find("--save-plan FILE"),
+            std::string::npos);
+  EXPECT_EQ(f.check({"plan", "--kubeconfig", "--policy", "p.json"}), std::nullopt);
+  EXPECT_EQ(f.check({"plan", "--kubeconfig", "k.yaml", "--policy", "p.json"}), std::nullopt);
 }
 
 TEST(FlagSuggestions, UnknownSubcommands) {
