@@ -134,8 +134,8 @@ TEST(JournalRecord, LineRoundTripsAndStaysOneLine) {
                 R"("time":"2024-05-01T12:00:01Z"})");
 }
 
-// Journals written before 2.0 (registry, repository, digest, tags, pushedAt, sizeBytes) are read
-// as the same records, so their interrupted runs still settle; new lines use ECR's names.
+// Journals written before issue 15 (registry, repository, digest, tags, pushedAt, sizeBytes) are
+// read as the same records, so their interrupted runs still settle; new lines use ECR's names.
 TEST(JournalRecord, ReadsTheFieldNamesOfOldJournals) {
   const std::string old_line =
       R"({"digest":"sha256:abc","kind":"intent","pushedAt":"2023-11-14T22:13:20Z","reason":"r",)"

@@ -108,7 +108,8 @@ TEST(ParsePolicy, AcceptsGetLifecyclePolicyOutput) {
 }
 
 // Issue 11: a description with invalid UTF-8 passed `policy validate`, then broke `policy put`
-// (the JSON library refused it) and made `plan -o` write JSON nothing could read. ECR refuses it.
+// (the JSON library refused it) and made `plan --save-plan` write JSON nothing could read. ECR
+// refuses it.
 TEST(ParsePolicy, InvalidUtf8IsRefusedWhereItIs) {
   const std::string text = "{\"rules\": [{\"rulePriority\": 1, \"description\": \"caf\xe9\"\n" +
                            rule(1, k_untagged_count).substr(17) + "]}";
