@@ -1,11 +1,11 @@
 #include "app/merge_plans.hpp"
 
-#include "plan/plan_merge.hpp"
 #include "util/input_file.hpp"
 
 namespace regsweep {
 
-Status merge_plan_files(const std::vector<std::string>& paths, JsonWriter::Sink sink) {
+Result<MergedPlanSummary> merge_plan_files(const std::vector<std::string>& paths,
+                                           JsonWriter::Sink sink) {
   std::vector<std::string> texts;
   texts.reserve(paths.size());
   for (const auto& path : paths) {

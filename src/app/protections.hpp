@@ -1,6 +1,6 @@
 // regsweep's protections as a use case sees them (ARCHITECTURE.md, "Safety rules"): what is in use
-// — in-use files (`regsweep inuse scan -o`), keep files, `kubectl ... -o json` files, live
-// clusters through a kubeconfig or the pod's own service account — and the guards (min age,
+// — in-use files (`regsweep inuse scan --output-file`), keep files, `kubectl ... -o json` files,
+// live clusters through a kubeconfig or the pod's own service account — and the guards (min age,
 // delete limits, never emptying a repository). Every input is read completely when the
 // protections are loaded, before anything is listed; one that cannot be read or parsed is an
 // error, never an empty protection (docs/inuse.md: "always: stop").

@@ -191,8 +191,8 @@ class ConfigParser {
     }
     if (const auto o = node["output"]) {
       s.output = o.as<std::string>("");
-      if (s.output != "table" && s.output != "json")
-        add(o.Mark(), "settings.output", "must be \"table\" or \"json\"");
+      if (s.output != "table" && s.output != "json" && s.output != "text")
+        add(o.Mark(), "settings.output", "must be \"table\", \"json\" or \"text\"");
     }
     if (const auto j = node["journal"]) s.journal = scalar(j, "settings.journal").value_or("");
     if (const auto p = node["price_per_gb_month"]) {

@@ -40,8 +40,8 @@ struct RunTarget {
 
 struct RunSettings {
   int concurrency = k_default_concurrency;
-  std::string output = "table";  // table | json
-  std::string journal;           // empty: the default state directory
+  std::string output;   // table | json | text; empty: not set (REGSWEEP_OUTPUT, else table)
+  std::string journal;  // empty: the default state directory
   double price_per_gb_month = 0.10;
   ProtectionInputs protections;  // the defaults of every apply target
   // connect_timeout, read_timeout (seconds), max_requests_per_second; unset: the defaults

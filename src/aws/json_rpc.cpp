@@ -58,7 +58,7 @@ class JsonClient final : public AwsJsonClient {
     auto attempts = m_retry.start();
     bool refreshed_credentials = false;
     while (true) {
-      auto outcome = attempt_once(operation, request_json, what);
+      auto outcome = attempt_once(operation, request_json, what, attempts.failed_attempts() + 1);
       if (outcome.ok()) {
         attempts.succeeded();
         return outcome;
@@ -78,7 +78,7 @@ class JsonClient final : public AwsJsonClient {
 
  private:
   Result<std::string> attempt_once(std::string_view operation, const std::string& request_json,
-                                   const std::string& what) {
+                                   const std::string& what, int attempt) {
     auto creds = m_credentials->credentials();
     if (!creds) return creds.error();
     HttpRequest request;
@@ -87,6 +87,8 @@ class JsonClient final : public AwsJsonClient {
     request.body = request_json.empty() ? "{}" : request_json;
     request.headers = {{"Content-Type", "application/x-amz-json-1.1"},
                        {"X-Amz-Target", m_endpoint.target_prefix + "." + std::string(operation)}};
+    request.operation = std::string(operation);
+    request.attempt = attempt;
     // Paced before signing, so a long wait never sends a stale signature.
     const SendTime sent = m_hooks.pacer ? m_hooks.pacer->before_attempt(operation) : SendTime{};
     auto signed_request =

@@ -42,6 +42,8 @@ class RestClient final : public AwsRestClient {
       request.method = "GET";
       request.url = m_endpoint.url + path_and_query;
       request.headers.push_back({"Accept", "application/json"});
+      request.operation = operation;
+      request.attempt = attempts.failed_attempts() + 1;
       const SendTime sent = m_hooks.pacer ? m_hooks.pacer->before_attempt(operation) : SendTime{};
       auto signed_request = sign_request(
           request, *credentials, {m_endpoint.region, m_endpoint.service}, m_hooks.clock.now());

@@ -1,5 +1,7 @@
 #include "aws/retry_policy.hpp"
 
+#include "http/http_trace.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -54,9 +56,14 @@ bool RetryPolicy::Call::retry_after(Error& error, std::string_view what, const R
   }
   m_last_retry_cost = cost;
   const auto delay = full_jitter_backoff(m_failed, m_policy.m_options, m_policy.m_clock.random());
-  if (log)
-    log(std::string(what) + ": attempt " + std::to_string(m_failed) + " failed (" + error.message +
-        "); retrying in " + std::to_string(delay.count()) + " ms");
+  const std::string line = std::string(what) + ": attempt " + std::to_string(m_failed) +
+                           " failed (" + error.message + "); retrying in " +
+                           std::to_string(delay.count()) + " ms";
+  if (log) {
+    log(line);
+  } else {
+    http_trace(HttpTraceLevel::calls, "aws: " + line);  // -v shows every retry
+  }
   m_policy.m_clock.sleep_for(delay);
   return true;
 }

@@ -53,6 +53,9 @@ Result<std::string> call_sts(const StsClientConfig& sts, const HttpRequest& requ
   auto attempts = policy.start();
   while (true) {
     HttpRequest r = request;
+    r.attempt = attempts.failed_attempts() + 1;
+    if (const auto action = r.body.find("Action="); action != std::string::npos)
+      r.operation = "sts " + r.body.substr(action + 7, r.body.find('&', action) - action - 7);
     if (signer != nullptr) {
       auto signed_request = sign_request(r, *signer, {sts.signing_region, "sts"}, sts.clock->now());
       if (!signed_request) return signed_request.error();

@@ -1,11 +1,15 @@
 #include "cli/app.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <iostream>
 
 #include "app/save_snapshot.hpp"
 #include "cli/commands.hpp"
+#include "cli/completion_tree.hpp"
+#include "cli/flag_suggestions.hpp"
 #include "cli/version.hpp"
+#include "http/http_trace.hpp"
 
 namespace regsweep::cli {
 namespace {
@@ -35,12 +39,35 @@ constexpr CommandEntry k_commands[] = {
     {"completion", "Print a bash, zsh or fish completion script for regsweep", setup_completion},
 };
 
+// -v and --debug: every HTTP exchange (and, with --debug, its headers, secrets redacted) as
+// "regsweep: http: ..." lines on stderr, one write per line so threads do not interleave.
+void start_trace(bool verbose, bool debug) {
+  if (!verbose && !debug) return;
+  set_http_trace(debug ? HttpTraceLevel::headers : HttpTraceLevel::calls,
+                 [](std::string_view line) {
+                   const std::string text = "regsweep: " + std::string(line) + "\n";
+                   std::fwrite(text.data(), 1, text.size(), stderr);
+                 });
+}
+
 }  // namespace
 
 int run_main(int argc, char** argv) {
   CLI::App app{"regsweep: delete old and untagged container images by ECR lifecycle policy rules"};
   app.require_subcommand(1);
   app.set_version_flag("--version", version_text());
+  // Global flags, before or after the subcommand (fallthrough hands a subcommand's unknown
+  // flags to its parent).
+  bool verbose = false;
+  bool debug = false;
+  app.add_flag("-v,--verbose", verbose,
+               "Show each HTTP call on stderr: method, URL, operation, status, latency, request "
+               "id, attempt; the proxy and CA bundle per host")
+      ->group(k_global_options);
+  app.add_flag("--debug", debug,
+               "As -v, plus the request and response headers (credentials always redacted)")
+      ->group(k_global_options);
+  app.fallthrough();
   RunFunction run;
   for (const auto& entry : k_commands) {
     CLI::App* sub = app.add_subcommand(entry.name, entry.summary);
@@ -49,10 +76,19 @@ int run_main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // A misspelt flag is named, with the nearest known one, rather than reported as whatever
+    // check failed first (a required flag "missing").
+    if (e.get_exit_code() != 0) {
+      if (auto message = unknown_flag_message(app, argc, argv)) {
+        std::cerr << "regsweep: " << *message << '\n';
+        return k_exit_usage;
+      }
+    }
     const int code = app.exit(e);
     return code == 0 ? k_exit_ok : k_exit_usage;
   }
   if (!run) return k_exit_usage;
+  start_trace(verbose, debug);
   // One command, then exit: a snapshot's inventory is left to the OS rather than freed image by
   // image (about a tenth of a million-image plan).
   keep_loaded_inventories_until_exit();

@@ -79,7 +79,7 @@ int run_apply(const ApplyCommandOptions& options) {
   auto opened = open_registries(source);
   if (!opened.ok()) return report_error("apply", opened.error());
 
-  const bool json = json_output(flags);
+  const OutputFormat format = setup->output;
   CliEvents events("apply", flags.quiet);
   ApplyRequest request;
   request.plan = setup->request;
@@ -93,15 +93,18 @@ int run_apply(const ApplyCommandOptions& options) {
   };
   request.on_planned = [&](PlanOutcome& planned) {
     events.finish_progress();
-    if (!json)
-      render_fleet_table(planned.fleet, policy->policy, {false, flags.max_rows, flags.quiet});
+    if (format == OutputFormat::table) {
+      render_fleet_table(planned.fleet, policy->policy,
+                         {OutputFormat::table, flags.max_rows, flags.quiet});
+    }
   };
   const ApplyOutcome outcome =
       saved ? apply_saved_plan(*opened, *saved, options.saved_plan, request, clock, events)
             : apply_policy(*opened, policy->policy, request, clock, events);
   events.finish_progress();
-  ApplyRenderOptions render{json,
+  ApplyRenderOptions render{format,
                             flags.quiet,
+                            flags.max_rows,
                             flags.price_per_gb_month,
                             archive_price(flags),
                             outcome.skipped_repositories,
@@ -123,9 +126,10 @@ void setup_apply(CLI::App& sub, RunFunction& run) {
                  "Journal file (default: $XDG_STATE_HOME/regsweep/journal.jsonl or "
                  "~/.local/state/regsweep/journal.jsonl)");
   sub.add_option("--policy", options->policy_path, "Lifecycle policy JSON file ('-' for stdin)");
-  sub.add_option("--plan", options->saved_plan,
-                 "Delete only what this saved plan (`plan -o FILE`) expires, re-checked now; "
-                 "instead of --policy");
+  sub.add_option(
+      "--plan", options->saved_plan,
+      "Delete only what this saved plan (`plan --save-plan FILE`) expires, re-checked now; "
+      "instead of --policy");
   sub.add_flag("--yes,-y", options->yes, "Delete without asking");
   sub.add_flag("--allow-future-now", options->allow_future_now,
                "Accept a --now later than the clock (images younger than --min-age by the clock "

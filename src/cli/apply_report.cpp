@@ -2,11 +2,14 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
+#include "cli/plan_render.hpp"
+#include "cli/table.hpp"
 #include "util/printable.hpp"
 #include "util/size.hpp"
 
@@ -36,7 +39,7 @@ json item_json(const ItemOutcome& o) {
               {"imageDigest", o.item.image.digest},
               {"imageTags", o.item.image.tags},
               {"imageId", id},
-              {"sizeInBytes", o.item.frees_image ? o.item.image.size_bytes : 0},
+              {"imageSizeInBytes", o.item.frees_image ? o.item.image.size_bytes : 0},
               {"reason", o.item.reason}};
   if (o.result != ItemResult::deleted && o.result != ItemResult::archived &&
       o.result != ItemResult::restored) {
@@ -48,19 +51,62 @@ json item_json(const ItemOutcome& o) {
   return out;
 }
 
-std::string item_line(const ItemOutcome& o) {
-  std::string what = o.item.id.digest.empty() ? "tag " + o.item.id.tag + " of " : "";
-  std::string line = "  " + o.repository + "  " + what + short_digest(o.item.image.digest) + "  " +
-                     tags_text(o.item.image.tags);
-  if (o.result == ItemResult::deleted) {
-    line += "  " + (o.item.frees_image ? format_bytes(o.item.image.size_bytes) : "untagged");
-  } else if (o.result == ItemResult::archived || o.result == ItemResult::restored) {
-    line +=
-        "  " + format_bytes(o.item.image.size_bytes) + (o.detail.empty() ? "" : "  " + o.detail);
-  } else {
-    line += "  " + o.code + ": " + o.detail;
+std::string item_what(const ItemOutcome& o) {
+  return (o.item.id.digest.empty() ? "tag " + o.item.id.tag + " of " : std::string()) +
+         short_digest(o.item.image.digest);
+}
+
+// One section of the table ("Deleted (3):" and its rows), at most max_rows rows.
+std::string section_table(const ApplyReport& report, ItemResult result, const std::string& title,
+                          std::size_t count, std::size_t max_rows) {
+  if (count == 0) return {};
+  const bool deleted = result == ItemResult::deleted;
+  const bool done = deleted || result == ItemResult::archived || result == ItemResult::restored;
+  Table table({{"REPOSITORY"},
+               {"IMAGE"},
+               {"TAGS"},
+               {deleted ? "FREED" : done ? "SIZE" : "CODE", done ? Align::right : Align::left},
+               {done ? "REASON" : "DETAIL"}});
+  for (const auto& o : report.outcomes) {
+    if (o.result != result) continue;
+    if (max_rows != 0 && table.rows() >= max_rows) break;
+    if (deleted) {
+      table.add({o.repository, item_what(o), tags_text(o.item.image.tags),
+                 o.item.frees_image ? format_bytes(o.item.image.size_bytes) : "untag only",
+                 o.item.reason});
+    } else if (done) {
+      table.add({o.repository, item_what(o), tags_text(o.item.image.tags),
+                 format_bytes(o.item.image.size_bytes),
+                 o.item.reason + (o.detail.empty() ? "" : " (" + o.detail + ")")});
+    } else {
+      table.add({o.repository, item_what(o), tags_text(o.item.image.tags), o.code, o.detail});
+    }
   }
-  return printable(line) + "\n";
+  return title + " (" + thousands(count) + "):\n" + table.render("  ") +
+         more_rows_line(table.rows(), count);
+}
+
+void render_text(const ApplyReport& report, const ApplyRenderOptions& options, double savings) {
+  std::string text;
+  for (const auto& o : report.outcomes) {
+    std::string tags;
+    for (const auto& t : o.item.image.tags) tags += (tags.empty() ? "" : ",") + t;
+    text += text_record({"ITEM", to_string(o.result), o.repository, o.item.image.digest,
+                         o.item.id.digest.empty() ? o.item.id.tag : "", tags,
+                         std::to_string(o.item.frees_image ? o.item.image.size_bytes : 0),
+                         o.item.reason, o.code, o.detail});
+  }
+  if (options.not_as_planned) {
+    for (const auto& n : *options.not_as_planned)
+      text += text_record({"NOTASPLANNED", n.repository, n.digest, n.problem});
+  }
+  char money[64];
+  std::snprintf(money, sizeof money, "%.2f", savings);
+  text += text_record({"TOTALS", std::to_string(report.deleted), std::to_string(report.failed),
+                       std::to_string(report.skipped), std::to_string(report.gone),
+                       std::to_string(options.skipped_repositories),
+                       std::to_string(report.bytes_freed), money});
+  write_stdout(text);
 }
 
 // "delete 3 images", "delete 3 images and archive 2 images", "restore 1 archived image"
@@ -84,8 +130,12 @@ void render_apply_report(const ApplyReport& report, const ApplyRenderOptions& op
       monthly_cost(report.bytes_freed, options.price_per_gb_month) +
       monthly_cost(report.bytes_archived,
                    options.price_per_gb_month - options.archive_price_per_gb_month);
-  if (options.json) {
-    json out = {{"schemaVersion", 1},        {"deleted", json::array()},
+  if (options.format == OutputFormat::text) {
+    render_text(report, options, savings);
+    return;
+  }
+  if (options.format == OutputFormat::json) {
+    json out = {{"schemaVersion", 2},        {"deleted", json::array()},
                 {"archived", json::array()}, {"restored", json::array()},
                 {"failed", json::array()},   {"skipped", json::array()},
                 {"gone", json::array()}};
@@ -115,43 +165,32 @@ void render_apply_report(const ApplyReport& report, const ApplyRenderOptions& op
     return;
   }
   std::string text;
-  const auto section = [&](ItemResult result, const std::string& title, std::size_t count) {
-    if (count == 0 || (result != ItemResult::failed && result != ItemResult::skipped &&
-                       result != ItemResult::gone && options.quiet))
-      return;
-    text += title + " (" + std::to_string(count) + "):\n";
-    for (const auto& o : report.outcomes) {
-      if (o.result == result) text += item_line(o);
-    }
-  };
-  section(ItemResult::deleted, "Deleted", report.deleted);
-  section(ItemResult::archived, "Archived", report.archived);
-  section(ItemResult::restored, "Restored (back in standard storage within about 20 minutes)",
-          report.restored);
-  section(ItemResult::failed, "Failed", report.failed);
-  section(ItemResult::skipped, "Skipped, changed since planning", report.skipped);
-  section(ItemResult::gone, "Already gone", report.gone);
+  if (!options.quiet) {
+    text += section_table(report, ItemResult::deleted, "Deleted", report.deleted, options.max_rows);
+    text +=
+        section_table(report, ItemResult::archived, "Archived", report.archived, options.max_rows);
+    text += section_table(report, ItemResult::restored,
+                          "Restored (back in standard storage within about 20 minutes)",
+                          report.restored, options.max_rows);
+  }
+  text += section_table(report, ItemResult::failed, "Failed", report.failed, options.max_rows);
+  text += section_table(report, ItemResult::skipped, "Skipped", report.skipped, options.max_rows);
+  text += section_table(report, ItemResult::gone, "Already gone", report.gone, options.max_rows);
   char money[64];
   std::snprintf(money, sizeof money, "$%.2f", savings);
-  text += "Deleted " + std::to_string(report.deleted) + ", failed " +
-          std::to_string(report.failed) + ", skipped " + std::to_string(report.skipped) +
-          ", already gone " + std::to_string(report.gone) + "; freed " +
-          format_bytes(report.bytes_freed) + ", saving " + money + " per month\n";
+  text += "Deleted " + thousands(report.deleted) + ", failed " + thousands(report.failed) +
+          ", skipped " + thousands(report.skipped) + ", already gone " + thousands(report.gone) +
+          "; freed " + format_bytes(report.bytes_freed) + ", saving " + money + " per month\n";
   if (report.archived + report.restored > 0) {
-    text += "Archived " + std::to_string(report.archived) + " (" +
-            format_bytes(report.bytes_archived) + "), restored " + std::to_string(report.restored) +
-            " (" + format_bytes(report.bytes_restored) + ")\n";
+    text += "Archived " + thousands(report.archived) + " (" + format_bytes(report.bytes_archived) +
+            "), restored " + thousands(report.restored) + " (" +
+            format_bytes(report.bytes_restored) + ")\n";
   }
   if (options.skipped_repositories > 0) {
     text += counted(options.skipped_repositories, "repository was", "repositories were") +
             " skipped because listing failed; nothing in them was deleted\n";
   }
-  if (!options.api_calls.empty()) {
-    std::string parts;
-    for (const auto& [operation, count] : options.api_calls)
-      parts += (parts.empty() ? "" : ", ") + operation + " " + std::to_string(count);
-    text += "API calls: " + std::to_string(total_calls(options.api_calls)) + " (" + parts + ")\n";
-  }
+  text += api_calls_line(options.api_calls);
   write_stdout(text);
 }
 

@@ -36,10 +36,6 @@ Status refuse_future_now(EpochMillis now, bool allowed, Clock& clock_source) {
                         "with `regsweep plan --now ...`, or pass --allow-future-now");
 }
 
-bool stdout_is_terminal() {
-  return ::isatty(STDOUT_FILENO) == 1;
-}
-
 bool write_stdout(std::string_view text) {
   return std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
 }

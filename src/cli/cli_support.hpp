@@ -27,8 +27,6 @@ Result<EpochMillis> now_option(const std::string& text, Clock& clock);
 // Fresh images stay protected by the real clock either way (plan/protect.hpp).
 Status refuse_future_now(EpochMillis now, bool allowed, Clock& clock);
 
-bool stdout_is_terminal();
-
 // Writes to stdout unbuffered by iostreams (large outputs); false when stdout is gone.
 bool write_stdout(std::string_view text);
 

@@ -19,6 +19,7 @@ struct SampleApp {
 
   SampleApp() {
     app.set_version_flag("--version", "v");
+    app.add_flag("-v,--verbose", flag, "Each call")->group(k_global_options);
     CLI::App* plan = app.add_subcommand("plan", "Plan it");
     plan->add_option("--policy", text, "Policy file")->required();
     plan->add_option("--output", text, "table or json")->check(CLI::IsMember({"table", "json"}));
@@ -54,6 +55,20 @@ TEST(CompletionTree, SubcommandsNestAndHiddenOnesAreLeftOut) {
   EXPECT_EQ(tree.subcommands[1].subcommands[0].path,
             (std::vector<std::string>{"policy", "validate"}));
   EXPECT_EQ(flatten(tree).size(), 4u);  // root, plan, policy, policy validate
+}
+
+TEST(CompletionTree, GlobalOptionsAreOfferedByEveryCommandBelow) {
+  // `regsweep plan ... -v` works (CLI11 falls through to the parent), so it is completed there.
+  SampleApp sample;
+  const CompletionCommand tree = completion_tree(sample.app);
+  for (const CompletionCommand* command : flatten(tree)) {
+    const CompletionOption* verbose = find_option(*command, "--verbose");
+    ASSERT_NE(verbose, nullptr) << command->name();
+    EXPECT_EQ(verbose->names, (std::vector<std::string>{"-v", "--verbose"}));
+    EXPECT_EQ(verbose->value, CompletionValue::nothing);
+  }
+  // Only the global group: the root's --version is not offered below it.
+  EXPECT_EQ(find_option(tree.subcommands[0], "--version"), nullptr);
 }
 
 TEST(CompletionTree, EachOptionSaysWhatItsValueIs) {

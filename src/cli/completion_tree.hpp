@@ -21,7 +21,7 @@ enum class CompletionValue {
 };
 
 struct CompletionOption {
-  std::vector<std::string> names;  // with dashes: "-o", "--out"
+  std::vector<std::string> names;  // with dashes: "-q", "--quiet"
   std::string description;
   CompletionValue value = CompletionValue::nothing;
   std::vector<std::string> choices;  // value == choice
@@ -38,7 +38,12 @@ struct CompletionCommand {
   std::string name() const { return path.empty() ? "" : path.back(); }
 };
 
-// The tree under `app`; option groups (nameless subcommands) are folded into their command.
+// The group of options a command offers to all its subcommands too (`regsweep plan ... -v`: CLI11
+// hands a subcommand's unknown flags to its parent); app.cpp puts -v and --debug in it.
+inline constexpr const char* k_global_options = "Global options";
+
+// The tree under `app`; option groups (nameless subcommands) are folded into their command, and
+// the options in k_global_options are offered by every command below the one that declares them.
 CompletionCommand completion_tree(const CLI::App& app);
 
 // The commands of the tree, depth first, the root first.

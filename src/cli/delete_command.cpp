@@ -17,8 +17,10 @@
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "cli/number_flags.hpp"
+#include "cli/output.hpp"
 #include "cli/protection_options.hpp"
 #include "cli/source_options.hpp"
+#include "cli/table.hpp"
 #include "util/printable.hpp"
 #include "util/size.hpp"
 
@@ -31,27 +33,31 @@ struct DeleteCommandOptions {
   OneOffSelection selection;
   std::string older_than;
   ProtectionFlags protection;
-  std::string output = "table";
+  std::string output;  // --output; empty: REGSWEEP_OUTPUT, else table
+  std::size_t max_rows = 0;
   double price_per_gb_month = 0.10;
   bool yes = false;
   bool quiet = false;
   std::string journal;  // empty: the default state directory
 };
 
-std::string preview(const OneOffOutcome& outcome) {
+std::string preview(const OneOffOutcome& outcome, std::size_t max_rows) {
   std::string text;
   for (const auto& work : outcome.work) {
-    text += "Would delete from " + printable(work.repository) + ":\n";
+    Table table({{"IMAGE"}, {"TAGS"}, {"SIZE", Align::right}, {"REASON"}});
     for (const auto& item : work.items) {
+      if (max_rows != 0 && table.rows() >= max_rows) break;
       std::string tags;
       for (const auto& t : item.image.tags) tags += (tags.empty() ? "" : ",") + t;
-      text += printable("  " +
-                        (item.id.digest.empty() ? "tag " + item.id.tag + " of " : std::string()) +
-                        item.image.digest + "  " + (tags.empty() ? "<untagged>" : tags) + "  " +
-                        (item.frees_image ? format_bytes(item.image.size_bytes) : "(untag only)") +
-                        "  " + item.reason) +
-              "\n";
+      table.add({(item.id.digest.empty() ? "tag " + item.id.tag + " of " : std::string()) +
+                     item.image.digest,
+                 tags.empty() ? "<untagged>" : tags,
+                 item.frees_image ? format_bytes(item.image.size_bytes) : "untag only",
+                 item.reason});
     }
+    text += "Would delete from " + printable(work.repository) + " (" +
+            counted(work.items.size(), "item", "items") + "):\n" + table.render("  ") +
+            more_rows_line(table.rows(), work.items.size());
   }
   return text;
 }
@@ -102,37 +108,40 @@ int run_delete(DeleteCommandOptions options) {
   auto opened = open_registries(options.source);
   if (!opened.ok()) return report_error("delete", opened.error());
 
-  const bool json = options.output == "json";
+  auto format = resolve_output(options.output);
+  if (!format.ok()) return report_error("delete", format.error());
+  const bool table = *format == OutputFormat::table;
   CliEvents events("delete", options.quiet);
   request.session.journal = options.journal;
   request.consent.yes = options.yes;
   request.consent.archive_price_per_gb_month = options.price_per_gb_month;
   request.consent.ask = [&](const ConsentQuestion& question) {
-    return ask_on_terminal("Delete " + counted(question.images, "this item", "these items") + " (" +
+    return ask_on_terminal("Delete " + counted(question.images, "item", "items") + " (" +
                            format_bytes(question.bytes) + ")?");
   };
   request.on_planned = [&](const OneOffOutcome& planned) {
     events.finish_progress();
     notes(planned, options.quiet);
-    if (json) return;
+    if (!table) return;
     if (planned.work.empty()) {
       write_stdout("Nothing to delete.\n");
     } else {
-      write_stdout(preview(planned));
+      write_stdout(preview(planned, options.max_rows));
     }
     std::fflush(stdout);
   };
   const OneOffOutcome outcome = delete_one_off(*opened, request, system_clock(), events);
   events.finish_progress();
-  ApplyRenderOptions render{json,
+  ApplyRenderOptions render{*format,
                             options.quiet,
+                            options.max_rows,
                             options.price_per_gb_month,
                             options.price_per_gb_month,
                             outcome.skipped_repositories,
                             std::nullopt,
                             api_calls_of(*opened)};
   const bool complete = outcome.skipped_repositories == 0 && outcome.not_found.empty();
-  if (outcome.deletion.ending == DeletionEnding::nothing_to_delete && !json)
+  if (outcome.deletion.ending == DeletionEnding::nothing_to_delete && table)
     return complete ? k_exit_ok : k_exit_failed;
   return report_deletion("delete", outcome.deletion, complete, render, options.quiet);
 }
@@ -154,8 +163,8 @@ void setup_delete(CLI::App& sub, RunFunction& run) {
   sub.add_option("--older-than", options->older_than,
                  "With --untagged: only images older than this (14d, 36h)");
   add_protection_options(sub, options->protection);
-  sub.add_option("--output", options->output, "table (default) or json")
-      ->check(CLI::IsMember({"table", "json"}));
+  add_output_option(sub, options->output);
+  add_max_rows_option(sub, options->max_rows, "images per repository and per report section");
   sub.add_option("--price-per-gb-month", options->price_per_gb_month,
                  "Storage price in dollars per GB-month, for the savings line (default 0.10)")
       ->check(finite_at_least(0));

@@ -13,14 +13,17 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "app/scan_in_use.hpp"
 #include "cli/aws_timeouts.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
 #include "cli/protection_options.hpp"
 #include "inuse/in_use_file.hpp"
 #include "util/clock.hpp"
+#include "util/size.hpp"
 
 namespace regsweep::cli {
 namespace {
@@ -40,7 +43,8 @@ struct InUseScanOptions {
   std::string profile;
   std::string endpoint_url;
   AwsTimeouts timeouts;
-  std::string output;
+  std::string output_file;  // --output-file FILE | -
+  std::string output;       // --output: the summary's format
   std::vector<std::string> kubeconfigs;
   std::string kube_context;
   bool in_cluster = false;
@@ -49,7 +53,7 @@ struct InUseScanOptions {
 Status write_output(const std::string& path, const std::string& text) {
   if (path == "-") {
     if (!write_stdout(text))
-      return make_error(ErrorCode::internal, "-o -: cannot write to standard output");
+      return make_error(ErrorCode::internal, "--output-file -: cannot write to standard output");
     return ok_status();
   }
   // Written aside and renamed, so a reader never sees half a set.
@@ -59,18 +63,27 @@ Status write_output(const std::string& path, const std::string& text) {
     out << text;
     out.flush();
     if (!out) {
-      return make_error(ErrorCode::internal, "-o " + path + ": cannot write " + temporary + " (" +
-                                                 std::strerror(errno) + ")");
+      return make_error(ErrorCode::internal, "--output-file " + path + ": cannot write " +
+                                                 temporary + " (" + std::strerror(errno) + ")");
     }
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
     return make_error(ErrorCode::internal,
-                      "-o " + path + ": cannot rename (" + std::strerror(errno) + ")");
+                      "--output-file " + path + ": cannot rename (" + std::strerror(errno) + ")");
   }
   return ok_status();
 }
 
 int run_inuse_scan(const InUseScanOptions& options) {
+  auto format = resolve_output(options.output);
+  if (!format.ok()) return report_error("inuse scan", format.error());
+  if (*format != OutputFormat::table && options.output_file == "-") {
+    return report_error(
+        "inuse scan", make_error(ErrorCode::invalid_input,
+                                 "--output " + std::string(to_string(*format)) +
+                                     ": stdout holds the in-use set (--output-file -); fix: write "
+                                     "it to a file, or use --output table"));
+  }
   const auto timeout = parse_duration(options.command_timeout);
   if (!timeout || *timeout <= 0) {
     return report_error("inuse scan",
@@ -103,12 +116,29 @@ int run_inuse_scan(const InUseScanOptions& options) {
               << '\n';
   }
   const std::string json = to_in_use_json(*merged, system_clock().now());
-  if (auto status = write_output(options.output, json); !status) {
+  if (auto status = write_output(options.output_file, json); !status) {
     return report_error("inuse scan", status.error());
   }
-  std::cerr << "regsweep inuse scan: " << merged->entries.size() << " references from "
-            << merged->sources.size() << (merged->sources.size() == 1 ? " source" : " sources")
-            << " written to " << (options.output == "-" ? "<stdout>" : options.output) << '\n';
+  if (*format == OutputFormat::json) {
+    const nlohmann::json summary = {{"schemaVersion", 1},
+                                    {"file", options.output_file},
+                                    {"references", merged->entries.size()},
+                                    {"sources", merged->sources},
+                                    {"problems", merged->problems.size()}};
+    write_stdout(summary.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  } else if (*format == OutputFormat::text) {
+    std::string text =
+        text_record({"INUSE", options.output_file, std::to_string(merged->entries.size()),
+                     std::to_string(merged->sources.size())});
+    for (const auto& source : merged->sources) text += text_record({"SOURCE", source});
+    write_stdout(text);
+  } else {
+    // The table summary is a line on stderr: stdout may hold the in-use set itself.
+    std::cerr << "regsweep inuse scan: "
+              << counted(merged->entries.size(), "reference", "references") << " from "
+              << counted(merged->sources.size(), "source", "sources") << " written to "
+              << (options.output_file == "-" ? "<stdout>" : options.output_file) << '\n';
+  }
   return k_exit_ok;
 }
 
@@ -154,8 +184,10 @@ void setup_inuse_scan(CLI::App& sub, RunFunction& run) {
   sub.add_option("--endpoint-url", options->endpoint_url,
                  "Endpoint for --ecs and --lambda (an emulator, moto)");
   add_aws_timeout_options(sub, options->timeouts, "Options");
-  sub.add_option("-o,--out", options->output, "Write the in-use set here ('-' for stdout)")
+  sub.add_option("--output-file", options->output_file,
+                 "Write the in-use set here ('-' for stdout)")
       ->required();
+  add_output_option(sub, options->output);
   sub.callback([&run, options] { run = [options] { return run_inuse_scan(*options); }; });
 }
 

@@ -3,7 +3,6 @@
 // skipped; they never hide the records around them. An intent with no result (the run was killed
 // between the two, or is still running) shows as "interrupted": the registry alone knows whether
 // that image went; the next apply/delete of that repository settles it.
-#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -13,6 +12,8 @@
 
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "cli/table.hpp"
 #include "journal/journal.hpp"
 #include "journal/state_dir.hpp"
 #include "util/clock.hpp"
@@ -24,7 +25,8 @@ namespace {
 struct JournalShowOptions {
   std::string journal;
   std::string since;
-  std::string output;
+  std::string output;  // --output; empty: REGSWEEP_OUTPUT, else table
+  std::size_t max_rows = 0;
 };
 
 // "2024-05-01T00:00:00Z" / epoch seconds, or a duration back from now ("24h", "7d").
@@ -53,17 +55,39 @@ std::string outcome_text(const JournalRecord& r, const OpenSet& open) {
   return open.count(&r) ? "interrupted" : "-";
 }
 
-std::string render_table(const std::vector<const JournalRecord*>& records, const OpenSet& open) {
-  std::string out =
-      fmt::format("{:<24} {:<7} {:<11} {:<30} {:<19} {:<20} {:>5} {:>10}  {}\n", "TIME", "KIND",
-                  "OUTCOME", "REPOSITORY", "DIGEST", "TAGS", "RULE", "SIZE", "REASON");
+std::string render_table(const std::vector<const JournalRecord*>& records, const OpenSet& open,
+                         std::size_t max_rows) {
+  Table table({{"TIME"},
+               {"KIND"},
+               {"OUTCOME"},
+               {"REPOSITORY"},
+               {"DIGEST"},
+               {"TAGS"},
+               {"RULE", Align::right},
+               {"SIZE", Align::right},
+               {"REASON"}});
   for (const auto* r : records) {
-    out += fmt::format("{:<24} {:<7} {:<11} {:<30} {:<19} {:<20} {:>5} {:>10}  {}\n",
-                       format_iso8601(r->timestamp), to_string(r->kind), outcome_text(*r, open),
-                       r->repository, short_digest(r->digest), join(r->tags),
-                       r->rule_priority ? std::to_string(*r->rule_priority) : "-",
-                       r->size_bytes ? format_bytes(*r->size_bytes) : "-",
-                       r->error_code.empty() ? r->reason : r->error_code + ": " + r->reason);
+    if (max_rows != 0 && table.rows() >= max_rows) break;
+    table.add({format_iso8601(r->timestamp), std::string(to_string(r->kind)),
+               outcome_text(*r, open), r->repository, short_digest(r->digest), join(r->tags),
+               r->rule_priority ? std::to_string(*r->rule_priority) : "-",
+               r->size_bytes ? format_bytes(*r->size_bytes) : "-",
+               r->error_code.empty() ? r->reason : r->error_code + ": " + r->reason});
+  }
+  return table.render() + more_rows_line(table.rows(), records.size(), "");
+}
+
+std::string render_text(const std::vector<const JournalRecord*>& records, const OpenSet& open) {
+  std::string out;
+  for (const auto* r : records) {
+    std::string tags;
+    for (const auto& t : r->tags) tags += (tags.empty() ? "" : ",") + t;
+    out += text_record({"RECORD", format_iso8601(r->timestamp), to_string(r->kind),
+                        r->outcome ? to_string(*r->outcome) : (open.count(r) ? "interrupted" : ""),
+                        r->registry, r->region, r->repository, r->digest, tags,
+                        r->rule_priority ? std::to_string(*r->rule_priority) : "",
+                        r->size_bytes ? std::to_string(*r->size_bytes) : "", r->error_code,
+                        r->reason, r->run_id});
   }
   return out;
 }
@@ -71,6 +95,7 @@ std::string render_table(const std::vector<const JournalRecord*>& records, const
 std::string render_json(const std::vector<const JournalRecord*>& records,
                         const JournalContents& contents, const OpenSet& open) {
   nlohmann::json doc;
+  doc["schemaVersion"] = 2;
   doc["records"] = nlohmann::json::array();
   std::size_t interrupted = 0;
   for (const auto* r : records) {
@@ -104,8 +129,8 @@ int run_journal_show(const JournalShowOptions& options) {
     if (!parsed) return report_error(command, parsed.error());
     since = *parsed;
   }
-  const std::string output =
-      options.output.empty() ? (stdout_is_terminal() ? "table" : "json") : options.output;
+  auto output = resolve_output(options.output);
+  if (!output.ok()) return report_error(command, output.error());
   // A directory, device or FIFO is refused (exit 2), never shown as an empty journal.
   auto contents = read_journal_file(path, options.journal.empty() ? "journal" : "--journal");
   if (!contents) {
@@ -130,12 +155,14 @@ int run_journal_show(const JournalShowOptions& options) {
   std::size_t open_shown = 0;
   for (const auto* r : shown) open_shown += open.count(r);
   if (open_shown > 0) {
-    std::cerr << "regsweep journal show: " << open_shown
-              << " intents have no result (interrupted, or a run still working): the next "
+    std::cerr << "regsweep journal show: " << counted(open_shown, "intent has", "intents have")
+              << " no result (interrupted, or a run still working): the next "
                  "apply/delete of their repository settles them\n";
   }
-  const std::string text =
-      output == "json" ? render_json(shown, *contents, open) : render_table(shown, open);
+  const std::string text = *output == OutputFormat::json ? render_json(shown, *contents, open)
+                           : *output == OutputFormat::text
+                               ? render_text(shown, open)
+                               : render_table(shown, open, options.max_rows);
   if (!write_stdout(text))
     return report_error(command, make_error(ErrorCode::internal, "cannot write to stdout"));
   return k_exit_ok;
@@ -148,9 +175,8 @@ void setup_journal_show(CLI::App& sub, RunFunction& run) {
                  "~/.local/state/regsweep/journal.jsonl)");
   sub.add_option("--since", options->since,
                  "Only records at or after this time, or this long ago (24h, 7d)");
-  sub.add_option("--output", options->output,
-                 "table or json (default: table on a terminal, json otherwise)")
-      ->check(CLI::IsMember({"table", "json"}));
+  add_output_option(sub, options->output);
+  add_max_rows_option(sub, options->max_rows, "records");
   sub.callback([&run, options] { run = [options] { return run_journal_show(*options); }; });
 }
 

@@ -14,6 +14,8 @@
 #include "cli/cli_events.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "cli/table.hpp"
 #include "cli/source_options.hpp"
 #include "util/printable.hpp"
 #include "util/size.hpp"
@@ -25,22 +27,27 @@ struct JournalRestoreOptions {
   RegistrySource source;
   JournalUndoFilter filter;
   std::string journal;
-  std::string output = "table";
+  std::string output;  // --output; empty: REGSWEEP_OUTPUT, else table
+  std::size_t max_rows = 0;
   bool yes = false;
   bool quiet = false;
 };
 
-std::string preview(const JournalRestoreOutcome& outcome) {
+std::string preview(const JournalRestoreOutcome& outcome, std::size_t max_rows) {
   std::string text;
   for (const auto& work : outcome.work) {
     text += "Would put back into " + printable(work.repository) + ":\n";
+    std::size_t shown = 0;
     for (const auto& item : work.items) {
+      if (max_rows != 0 && shown >= max_rows) break;
+      ++shown;
       std::string tags;
       for (const auto& t : item.image.tags) tags += (tags.empty() ? "" : ",") + t;
       text += printable("  " + item.image.digest + "  " + (tags.empty() ? "<untagged>" : tags) +
                         "  " + format_bytes(item.image.size_bytes) + "  " + item.reason) +
               "\n";
     }
+    text += more_rows_line(shown, work.items.size());
   }
   return text;
 }
@@ -56,7 +63,9 @@ int run_journal_restore(const JournalRestoreOptions& options) {
     return report_error("journal restore", one.error());
   auto opened = open_registries(options.source);
   if (!opened.ok()) return report_error("journal restore", opened.error());
-  const bool json = options.output == "json";
+  auto format = resolve_output(options.output);
+  if (!format.ok()) return report_error("journal restore", format.error());
+  const bool table = *format == OutputFormat::table;
   CliEvents events("journal restore", options.quiet);
   JournalRestoreRequest request;
   request.filter = options.filter;
@@ -77,18 +86,19 @@ int run_journal_restore(const JournalRestoreOptions& options) {
     }
     for (const auto& tag : planned.tags_moved)
       std::cerr << "regsweep journal restore: " << printable(tag) << ": left there\n";
-    if (json) return;
-    write_stdout(planned.work.empty() ? "Nothing to put back.\n" : preview(planned));
+    if (!table) return;
+    write_stdout(planned.work.empty() ? "Nothing to put back.\n" : preview(planned, options.max_rows));
     std::fflush(stdout);
   };
   const auto outcome = restore_from_journal(*opened, request, system_clock(), events);
   events.finish_progress();
   ApplyRenderOptions render;
-  render.json = json;
+  render.format = *format;
+  render.max_rows = options.max_rows;
   render.quiet = options.quiet;
   render.api_calls = api_calls_of(*opened);
   const bool complete = outcome.without_manifest.empty();
-  if (outcome.deletion.ending == DeletionEnding::nothing_to_delete && !json)
+  if (outcome.deletion.ending == DeletionEnding::nothing_to_delete && table)
     return complete ? k_exit_ok : k_exit_failed;
   return report_deletion("journal restore", outcome.deletion, complete, render, options.quiet);
 }
@@ -105,8 +115,8 @@ void setup_journal_restore(CLI::App& sub, RunFunction& run) {
   sub.add_option("--journal", options->journal,
                  "Journal file (default: $XDG_STATE_HOME/regsweep/journal.jsonl or "
                  "~/.local/state/regsweep/journal.jsonl)");
-  sub.add_option("--output", options->output, "table (default) or json")
-      ->check(CLI::IsMember({"table", "json"}));
+  add_output_option(sub, options->output);
+  add_max_rows_option(sub, options->max_rows, "images listed per section");
   sub.add_flag("--yes,-y", options->yes, "Put back without asking");
   sub.add_flag("--quiet,-q", options->quiet, "Totals and problems only");
   sub.callback([&run, options] { run = [options] { return run_journal_restore(*options); }; });

@@ -27,7 +27,7 @@ struct PlanCommandOptions {
   RegistrySource source;
   std::string policy_path;
   PlanFlags flags;
-  std::string save_plan;  // -o FILE: the JSON document, for `apply --plan FILE`
+  std::string save_plan;  // --save-plan FILE: the JSON document, for `apply --plan FILE`
   ShardFlags shard;
 };
 
@@ -55,7 +55,7 @@ int run_plan(const PlanCommandOptions& options) {
   PlanOutcome outcome = plan_registries(*opened, policy->policy, setup->request, clock, events);
   events.finish_progress();
   render_fleet_plan(outcome.fleet, policy->policy, *opened,
-                    {json_output(flags), flags.max_rows, flags.quiet, plan_shard});
+                    {setup->output, flags.max_rows, flags.quiet, plan_shard});
   if (!options.save_plan.empty()) {
     if (auto saved =
             save_plan_json(options.save_plan, outcome.fleet, policy->policy, *opened, plan_shard);
@@ -79,11 +79,12 @@ void setup_plan(CLI::App& sub, RunFunction& run) {
   sub.add_option("--policy", options->policy_path,
                  "Lifecycle policy JSON file ('-' for stdin); required");
   add_plan_flags(sub, options->flags, PlanCommand::plan);
-  sub.add_option("-o,--save-plan", options->save_plan,
+  sub.add_option("--save-plan", options->save_plan,
                  "Also write the plan as JSON to this file, for `apply --plan FILE`");
   add_shard_options(sub, options->shard);
   setup_plan_merge(
-      *sub.add_subcommand("merge", "Join the plans of several shards (plan -o) into one document"),
+      *sub.add_subcommand("merge",
+                          "Join the plans of several shards (plan --save-plan) into one document"),
       run);
   // CLI11 runs this after a subcommand's callback: `plan merge` keeps its own run function.
   sub.callback([&run, &sub, options] {

@@ -13,12 +13,7 @@ void add_plan_flags(CLI::App& sub, PlanFlags& flags, PlanCommand command) {
                  "Evaluate as of this time (ISO 8601 or epoch seconds); default: now");
   sub.add_option("--repository-name", flags.repository_globs,
                  "Only repositories matching this glob ('*', '?'); repeatable");
-  if (command == PlanCommand::apply) flags.output = "table";
-  sub.add_option("--output", flags.output,
-                 command == PlanCommand::apply
-                     ? "table (default) or json"
-                     : "table or json (default: table on a terminal, json otherwise)")
-      ->check(CLI::IsMember({"table", "json"}));
+  add_output_option(sub, flags.output);
   sub.add_option("--price-per-gb-month", flags.price_per_gb_month,
                  "Standard storage price in dollars per GB-month (default 0.10)")
       ->check(finite_at_least(0));
@@ -28,9 +23,7 @@ void add_plan_flags(CLI::App& sub, PlanFlags& flags, PlanCommand command) {
                    "standard, no saving)")
         ->check(finite_at_least(0));
   }
-  sub.add_option("--max-rows", flags.max_rows,
-                 "Table: changed images listed per repository (0: all)")
-      ->check(finite_at_least(0));
+  add_max_rows_option(sub, flags.max_rows, "changed images per repository");
   sub.add_option("--concurrency", flags.concurrency,
                  "Repositories listed and worked on at once per registry (default 32)")
       ->check(finite_between(1, 64));
@@ -40,11 +33,14 @@ void add_plan_flags(CLI::App& sub, PlanFlags& flags, PlanCommand command) {
 }
 
 Result<PlanSetup> plan_setup(const PlanFlags& flags, Clock& clock) {
+  auto output = resolve_output(flags.output);
+  if (!output.ok()) return output.error();
   const auto now = now_option(flags.now, clock);
   if (!now.ok()) return now.error();
   auto inputs = protection_inputs(flags.protection);
   if (!inputs.ok()) return inputs.error();
   PlanSetup setup;
+  setup.output = *output;
   PlanOptions& plan = setup.request.plan;
   plan.now = *now;
   plan.price_per_gb_month = flags.price_per_gb_month;
@@ -55,10 +51,6 @@ Result<PlanSetup> plan_setup(const PlanFlags& flags, Clock& clock) {
   if (!protections.ok()) return protections.error();
   setup.protections = *protections;
   return setup;
-}
-
-bool json_output(const PlanFlags& flags) {
-  return flags.output.empty() ? !stdout_is_terminal() : flags.output == "json";
 }
 
 }  // namespace regsweep::cli

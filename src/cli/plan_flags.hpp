@@ -11,6 +11,7 @@
 
 #include "app/concurrency.hpp"
 #include "app/plan_registries.hpp"
+#include "cli/output.hpp"
 #include "cli/protection_options.hpp"
 #include "util/clock.hpp"
 #include "util/result.hpp"
@@ -24,7 +25,7 @@ namespace regsweep::cli {
 struct PlanFlags {
   std::string now;  // empty: the clock
   std::vector<std::string> repository_globs;
-  std::string output;  // table | json; empty: table on a terminal, json otherwise
+  std::string output;  // --output: table | json | text; empty: REGSWEEP_OUTPUT, else table
   double price_per_gb_month = 0.10;
   double archive_price_per_gb_month = -1.0;  // < 0: the standard price
   std::size_t max_rows = 0;
@@ -35,22 +36,19 @@ struct PlanFlags {
 
 enum class PlanCommand { plan, apply, preview };
 
-// Adds the shared flags to `sub`; `command` picks the few that differ (apply's output is a table
-// unless asked otherwise; preview has no archive price: it plans with each repository's own
-// policy and prices archive like standard).
+// Adds the shared flags to `sub`; `command` picks the few that differ (preview has no archive
+// price: it plans with each repository's own policy and prices archive like standard).
 void add_plan_flags(CLI::App& sub, PlanFlags& flags, PlanCommand command);
 
 // The plan request the flags describe: now (--now or the clock), prices, repository globs,
 // concurrency and the protections, whose in-use data `protections` holds (for the report of
 // references that matched nothing).
 struct PlanSetup {
+  OutputFormat output = OutputFormat::table;  // --output, else REGSWEEP_OUTPUT, else table
   PlanRequest request;
   std::shared_ptr<LoadedProtections> protections;
 };
 Result<PlanSetup> plan_setup(const PlanFlags& flags, Clock& clock);
-
-// --output json, or no --output and stdout is not a terminal.
-bool json_output(const PlanFlags& flags);
 
 // --archive-price-per-gb-month, or the standard price when not given (ECR's list price for the
 // first 150 TB of archive storage is the standard one: docs/pricing.md).

@@ -7,8 +7,11 @@
 #include <cstring>
 #include <iterator>
 
+#include <fmt/format.h>
+
 #include "cli/cli_support.hpp"
 #include "cli/plan_table.hpp"
+#include "plan/plan_json.hpp"
 #include "util/printable.hpp"
 #include "util/size.hpp"
 
@@ -71,7 +74,7 @@ nlohmann::json sources_of(const std::vector<OpenedRegistry>& opened) {
   for (const auto& o : opened) {
     sources.push_back({{"label", o.label},
                        {"source", o.registry->describe()},
-                       {"account", o.account},
+                       {"registryId", o.account},
                        {"region", o.region}});
   }
   return sources;
@@ -90,12 +93,53 @@ PlanJsonOptions plan_json_options(const std::vector<OpenedRegistry>& opened, con
   return json;
 }
 
+std::string totals_record(const PlanTotals& t) {
+  return text_record({"TOTALS", std::to_string(t.repositories), std::to_string(t.images),
+                      std::to_string(t.expiring), std::to_string(t.transitioning),
+                      std::to_string(t.kept), std::to_string(t.bytes_total),
+                      std::to_string(t.bytes_expiring), std::to_string(t.bytes_transitioning),
+                      fmt::format("{:.2f}", t.monthly_savings)});
+}
+
+void render_plan_text(const Plan& plan, const std::function<void(std::string_view)>& sink,
+                      bool with_totals) {
+  std::string out;
+  for (const auto& repo_plan : plan.repositories) {
+    const Repository& repo = *repo_plan.repository;
+    for (std::size_t i = 0; i < repo.images.size(); ++i) {
+      const ImageRecord& image = repo.images[i];
+      const Verdict& verdict = repo_plan.verdicts[i];
+      const Protection* protection = repo_plan.protection_of(i);
+      std::string tags;
+      for (const auto& tag : image.tags) tags += (tags.empty() ? "" : ",") + tag;
+      const auto rule = verdict.applied_rule_priority();
+      out += text_record({"IMAGE", repo.registry_id, repo.region, repo.name, image.digest, tags,
+                          format_iso8601(image.pushed_at), std::to_string(image.size_bytes),
+                          to_string(image.storage_class()), to_string(verdict.action),
+                          rule ? std::to_string(*rule) : "", reason_code(verdict.reason),
+                          protection ? to_string(protection->kind) : ""});
+    }
+    if (out.size() > (1u << 20)) {
+      sink(out);
+      out.clear();
+    }
+  }
+  for (const auto& skipped : plan.skipped)
+    out += text_record({"SKIPPED", skipped.name, skipped.reason});
+  if (with_totals) out += totals_record(plan.totals);
+  sink(out);
+}
+
 void render_fleet_plan(FleetPlan& fleet, const Policy& policy,
                        const std::vector<OpenedRegistry>& opened,
                        const PlanRenderOptions& options) {
-  if (options.json) {
+  if (options.format == OutputFormat::json) {
     render_plan_json(fleet.merged, policy, plan_json_options(opened, fleet, options.shard),
                      to_stdout);
+  } else if (options.format == OutputFormat::text) {
+    render_plan_text(fleet.merged, to_stdout, false);
+    for (const auto& u : fleet.unlisted) write_stdout(text_record({"SKIPPED", u.name, u.reason}));
+    write_stdout(totals_record(fleet.merged.totals));
   } else {
     render_fleet_table(fleet, policy, options);
     write_stdout(api_calls_line(api_calls_of(opened)));
@@ -107,8 +151,8 @@ std::string api_calls_line(const ApiCalls& calls) {
   if (calls.empty()) return {};
   std::string parts;
   for (const auto& [operation, count] : calls)
-    parts += (parts.empty() ? "" : ", ") + operation + " " + std::to_string(count);
-  return "API calls: " + std::to_string(total_calls(calls)) + " (" + parts + ")\n";
+    parts += (parts.empty() ? "" : ", ") + operation + " " + thousands(count);
+  return "API calls: " + thousands(total_calls(calls)) + " (" + parts + ")\n";
 }
 
 Status save_plan_json(const std::string& path, FleetPlan& fleet, const Policy& policy,
@@ -116,8 +160,8 @@ Status save_plan_json(const std::string& path, FleetPlan& fleet, const Policy& p
   const std::string temporary = path + ".tmp";
   std::FILE* out = std::fopen(temporary.c_str(), "wb");
   if (out == nullptr) {
-    return make_error(ErrorCode::invalid_input, "-o " + path + ": cannot write " + temporary +
-                                                    ": " + std::strerror(errno) +
+    return make_error(ErrorCode::invalid_input, "--save-plan " + path + ": cannot write " +
+                                                    temporary + ": " + std::strerror(errno) +
                                                     "; fix: name a file in a writable folder");
   }
   bool failed = false;
@@ -131,8 +175,8 @@ Status save_plan_json(const std::string& path, FleetPlan& fleet, const Policy& p
   if (failed || std::rename(temporary.c_str(), path.c_str()) != 0) {
     const std::string why = std::strerror(errno);
     std::remove(temporary.c_str());
-    return make_error(ErrorCode::internal, "-o " + path + ": writing the plan failed: " + why +
-                                               "; fix: check the disk space and permissions");
+    return make_error(ErrorCode::internal, "--save-plan " + path + ": writing the plan failed: " +
+                                               why + "; fix: check the disk space and permissions");
   }
   return ok_status();
 }

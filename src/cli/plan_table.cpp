@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/table.hpp"
 #include "policy/explain.hpp"
 #include "util/printable.hpp"
 #include "util/size.hpp"
@@ -50,48 +51,40 @@ std::string price(double amount) {
   return "$" + (std::stod(cents) == amount ? cents : fmt::format("{}", amount));
 }
 
-std::string thousands(std::uint64_t n) {
-  const std::string digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i != 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
-}
-
 void render_repository(const RepositoryPlan& repo_plan, const Plan& plan, const Policy& policy,
                        const PlanTableOptions& options, std::string& out) {
   const Repository& repo = *repo_plan.repository;
   const PlanTotals& t = repo_plan.totals;
-  out += fmt::format("{}  ({} images: {} expire, {} transition, {} keep; {} freed)\n",
-                     printable(repo.name), thousands(t.images), thousands(t.expiring),
-                     thousands(t.transitioning), thousands(t.kept), format_bytes(t.bytes_expiring));
+  out +=
+      fmt::format("{}  ({}: {} expire, {} transition, {} keep; {} freed)\n", printable(repo.name),
+                  counted(t.images, "image", "images"), thousands(t.expiring),
+                  thousands(t.transitioning), thousands(t.kept), format_bytes(t.bytes_expiring));
   if (t.expiring + t.transitioning == 0 && repo_plan.protections.empty()) return;
-  out += fmt::format("  {:<10}  {:<12}  {:<{}}  {:<10}  {:>9}  {:>4}  {}\n", "ACTION", "DIGEST",
-                     "TAGS", k_tags_width, "PUSHED", "SIZE", "RULE", "REASON");
-  std::size_t shown = 0, changed = 0;
+  Table table({{"ACTION"},
+               {"DIGEST"},
+               {"TAGS"},
+               {"PUSHED"},
+               {"SIZE", Align::right},
+               {"RULE", Align::right},
+               {"REASON"}});
+  std::size_t changed = 0;
   for (std::size_t i = 0; i < repo.images.size(); ++i) {
     const Verdict& verdict = repo_plan.verdicts[i];
     // Images regsweep protected are listed too, with what protected them.
     const Protection* protection = repo_plan.protection_of(i);
     if (verdict.action == VerdictAction::keep && protection == nullptr) continue;
     ++changed;
-    if (options.max_rows != 0 && shown >= options.max_rows) continue;
-    ++shown;
+    if (options.max_rows != 0 && table.rows() >= options.max_rows) continue;
     const ImageRecord& image = repo.images[i];
-    out += fmt::format("  {:<10}  {:<12}  {:<{}}  {:<10}  {:>9}  {:>4}  {}\n",
-                       to_string(verdict.action), printable(short_digest(image.digest)),
-                       tag_list(image), k_tags_width, format_iso8601(image.pushed_at).substr(0, 10),
-                       format_bytes(image.size_bytes), verdict.applied_rule_priority().value_or(0),
-                       printable(protection ? explain_protection(*protection)
-                                            : reason_text(verdict, policy, plan.now)));
+    const auto rule = verdict.applied_rule_priority();
+    table.add(
+        {std::string(to_string(verdict.action)), short_digest(image.digest), tag_list(image),
+         format_iso8601(image.pushed_at).substr(0, 10), format_bytes(image.size_bytes),
+         rule ? std::to_string(*rule) : "-",
+         protection ? explain_protection(*protection) : reason_text(verdict, policy, plan.now)});
   }
-  if (shown < changed) {
-    out +=
-        fmt::format("  ... and {} more (--max-rows 0 lists all, --output json gives every image)\n",
-                    thousands(changed - shown));
-  }
+  out += table.render("  ");
+  out += more_rows_line(table.rows(), changed);
 }
 
 }  // namespace

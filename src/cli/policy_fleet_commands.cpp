@@ -17,8 +17,11 @@
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "cli/number_flags.hpp"
+#include "cli/output.hpp"
 #include "cli/policy_fleet_report.hpp"
 #include "cli/source_options.hpp"
+#include "cli/table.hpp"
+#include "util/size.hpp"
 
 namespace regsweep::cli {
 namespace {
@@ -33,8 +36,9 @@ struct PolicyFleetOptions {
   bool all = false;
   bool yes = false;
   int concurrency = k_default_concurrency;
-  std::string output = "table";
-  std::string out_path;  // get: -o DIR|FILE
+  std::string output;  // --output; empty: REGSWEEP_OUTPUT, else table
+  std::size_t max_rows = 0;
+  std::string out_path;  // get: --output-file DIR|FILE
 };
 
 void add_common(CLI::App& sub, PolicyFleetOptions& o, bool needs_yes) {
@@ -45,8 +49,9 @@ void add_common(CLI::App& sub, PolicyFleetOptions& o, bool needs_yes) {
   sub.add_flag("--all", o.all, "Every repository (instead of --repository-name)");
   sub.add_option("--concurrency", o.concurrency, "Repositories worked on at once")
       ->check(finite_between(1, 64));
-  sub.add_option("--output", o.output, "table or json")->check(CLI::IsMember({"table", "json"}));
-  if (needs_yes) sub.add_flag("--yes", o.yes, "Write the changes (without it: preview only)");
+  add_output_option(sub, o.output);
+  add_max_rows_option(sub, o.max_rows, "repositories");
+  if (needs_yes) sub.add_flag("--yes,-y", o.yes, "Write the changes (without it: preview only)");
 }
 
 Result<FleetOptions> fleet_options(const PolicyFleetOptions& o, bool write) {
@@ -75,9 +80,11 @@ std::string_view change_word(const RepositoryPolicyResult& r, bool deleting) {
 
 }  // namespace
 
-void print_policy_fleet_report(const FleetReport& report, bool json, bool deleting, bool wrote) {
-  if (json) {
+void print_policy_fleet_report(const FleetReport& report, const PolicyReportOptions& options) {
+  const bool deleting = options.deleting;
+  if (options.format == OutputFormat::json) {
     nlohmann::json out;
+    out["schemaVersion"] = 1;
     out["results"] = nlohmann::json::array();
     for (const auto& r : report.results) {
       out["results"].push_back(
@@ -94,31 +101,62 @@ void print_policy_fleet_report(const FleetReport& report, bool json, bool deleti
                       {"updated", report.count(PolicyChange::update)},
                       {"unchanged", report.count(FleetOutcome::unchanged)},
                       {"failed", report.count(FleetOutcome::failed)},
-                      {"written", wrote}};
+                      {"written", options.wrote}};
     write_stdout(out.dump(2) + "\n");
     return;
   }
+  if (options.format == OutputFormat::text) {
+    std::string text;
+    for (const auto& r : report.results) {
+      text += text_record({"RESULT", r.target, r.repository, change_word(r, deleting),
+                           to_string(r.outcome), r.error});
+      for (const auto& line : r.diff) text += text_record({"DIFF", r.target, r.repository, line});
+    }
+    for (const auto& e : report.listing_errors) text += text_record({"LISTINGERROR", e});
+    for (const auto& a : report.appeared_during_run) text += text_record({"APPEARED", a});
+    text += text_record({"SUMMARY", std::to_string(report.count(PolicyChange::create)),
+                         std::to_string(report.count(PolicyChange::update)),
+                         std::to_string(report.count(FleetOutcome::unchanged)),
+                         std::to_string(report.count(FleetOutcome::failed)),
+                         options.wrote ? "written" : "preview"});
+    write_stdout(text);
+    return;
+  }
   std::string text;
+  Table table({{"TARGET"}, {"REPOSITORY"}, {"CHANGE"}, {"OUTCOME"}});
+  std::size_t shown = 0;
   for (const auto& r : report.results) {
-    text += r.target + "  " + r.repository + "  " + std::string(change_word(r, deleting)) + "  " +
-            std::string(to_string(r.outcome)) + (r.error.empty() ? "" : ": " + r.error) + "\n";
+    if (options.max_rows != 0 && shown >= options.max_rows) break;
+    ++shown;
+    table.add({r.target, r.repository, std::string(change_word(r, deleting)),
+               std::string(to_string(r.outcome)) + (r.error.empty() ? "" : ": " + r.error)});
+  }
+  // The rule diffs follow the table, per repository, so the table stays aligned.
+  text += table.render();
+  text += more_rows_line(shown, report.results.size(), "");
+  std::size_t diffs = 0;
+  for (const auto& r : report.results) {
+    if (r.diff.empty()) continue;
+    if (options.max_rows != 0 && diffs >= options.max_rows) break;
+    ++diffs;
+    text += r.target + "  " + r.repository + ":\n";
     for (const auto& line : r.diff) text += "    " + line + "\n";
   }
   for (const auto& e : report.listing_errors) text += "could not list repositories of " + e + "\n";
   for (const auto& a : report.appeared_during_run) {
     text += "appeared during the run, not processed: " + a + " (run again to include it)\n";
   }
-  text += "summary: " + std::to_string(report.results.size()) + " repositories: ";
+  text += "summary: " + counted(report.results.size(), "repository", "repositories") + ": ";
   if (deleting) {
-    text += std::to_string(report.count(PolicyChange::update)) + " with a policy, ";
+    text += thousands(report.count(PolicyChange::update)) + " with a policy, ";
   } else {
-    text += std::to_string(report.count(PolicyChange::create)) + " create, " +
-            std::to_string(report.count(PolicyChange::update)) + " update, ";
+    text += thousands(report.count(PolicyChange::create)) + " create, " +
+            thousands(report.count(PolicyChange::update)) + " update, ";
   }
-  text += std::to_string(report.count(FleetOutcome::unchanged)) + " unchanged, " +
-          std::to_string(report.count(FleetOutcome::failed)) + " failed";
-  if (!wrote && report.count(FleetOutcome::would_change) > 0)
-    text += "; preview only: run again with --yes to write";
+  text += thousands(report.count(FleetOutcome::unchanged)) + " unchanged, " +
+          thousands(report.count(FleetOutcome::failed)) + " failed";
+  if (!options.wrote && report.count(FleetOutcome::would_change) > 0)
+    text += "; preview only: " + options.write_hint;
   write_stdout(text + "\n");
 }
 
@@ -127,6 +165,8 @@ namespace {
 // put (write=--yes) and diff (never writes) share everything but the ending.
 int run_put_or_diff(const PolicyFleetOptions& o, bool diff_only) {
   const char* name = diff_only ? "policy diff" : "policy put";
+  auto format = resolve_output(o.output);
+  if (!format.ok()) return report_error(name, format.error());
   auto policy = load_policy_file("--policy", o.policy_path);  // validated before any request
   if (!policy.ok()) return report_error(name, policy.error());
   auto options = fleet_options(o, !diff_only && o.yes);
@@ -134,19 +174,26 @@ int run_put_or_diff(const PolicyFleetOptions& o, bool diff_only) {
   auto opened = open_registries(o.source);
   if (!opened.ok()) return report_error(name, opened.error());
   const auto report = put_policy_fleet(as_targets(*opened), policy->policy, policy->text, *options);
-  print_policy_fleet_report(report, o.output == "json", false, options->write);
+  PolicyReportOptions shown{*format, false, options->write};
+  if (diff_only) shown.write_hint = "`regsweep policy put` with --yes writes these changes";
+  shown.max_rows = o.max_rows;
+  print_policy_fleet_report(report, shown);
   if (report.any_failed()) return k_exit_failed;
   if (diff_only && report.count(FleetOutcome::would_change) > 0) return k_exit_differs;
   return k_exit_ok;
 }
 
 int run_delete(const PolicyFleetOptions& o) {
+  auto format = resolve_output(o.output);
+  if (!format.ok()) return report_error("policy delete", format.error());
   auto options = fleet_options(o, o.yes);
   if (!options.ok()) return report_error("policy delete", options.error());
   auto opened = open_registries(o.source);
   if (!opened.ok()) return report_error("policy delete", opened.error());
   const auto report = delete_policy_fleet(as_targets(*opened), *options);
-  print_policy_fleet_report(report, o.output == "json", true, o.yes);
+  PolicyReportOptions shown{*format, true, o.yes};
+  shown.max_rows = o.max_rows;
+  print_policy_fleet_report(report, shown);
   return report.any_failed() ? k_exit_failed : k_exit_ok;
 }
 
@@ -159,7 +206,49 @@ std::string file_safe(std::string label) {
 
 // get: one JSON document on stdout or in FILE; with a directory, one policy file per repository
 // (<dir>/<target>/<repository>.json) plus index.json listing every repository, with or without.
+// The rules of a policy text, for the table; "?" when it does not parse.
+std::string rule_count(const std::string& text) {
+  const auto doc = nlohmann::json::parse(text, nullptr, false);
+  if (!doc.is_object() || !doc.contains("rules") || !doc["rules"].is_array()) return "?";
+  return std::to_string(doc["rules"].size());
+}
+
+void print_policies(const std::vector<InstalledPolicy>& policies,
+                    const std::vector<std::string>& listing_errors, OutputFormat format,
+                    std::size_t max_rows) {
+  std::string text;
+  if (format == OutputFormat::text) {
+    for (const auto& p : policies) {
+      text += text_record({"POLICY", p.target, p.repository,
+                           p.error.empty() ? (p.text ? "policy" : "none") : "error",
+                           p.error.empty() ? p.text.value_or("") : p.error});
+    }
+    for (const auto& e : listing_errors) text += text_record({"LISTINGERROR", e});
+    write_stdout(text);
+    return;
+  }
+  Table table({{"TARGET"}, {"REPOSITORY"}, {"RULES", Align::right}, {"POLICY"}});
+  for (const auto& p : policies) {
+    if (max_rows != 0 && table.rows() >= max_rows) break;
+    if (!p.error.empty()) {
+      table.add({p.target, p.repository, "-", "error: " + p.error});
+    } else if (p.text) {
+      table.add({p.target, p.repository, rule_count(*p.text), "installed"});
+    } else {
+      table.add({p.target, p.repository, "-", "none"});
+    }
+  }
+  text += table.render() + more_rows_line(table.rows(), policies.size(), "");
+  std::size_t without = 0;
+  for (const auto& p : policies) without += p.error.empty() && !p.text;
+  text += counted(policies.size(), "repository", "repositories") + ", " + thousands(without) +
+          " without a policy (--output json gives the policy texts)\n";
+  write_stdout(text);
+}
+
 int run_get(const PolicyFleetOptions& o) {
+  auto format = resolve_output(o.output);
+  if (!format.ok()) return report_error("policy get", format.error());
   auto options = fleet_options(o, false);
   if (!options.ok()) return report_error("policy get", options.error());
   auto opened = open_registries(o.source);
@@ -194,9 +283,14 @@ int run_get(const PolicyFleetOptions& o) {
     }
     index.push_back(std::move(entry));
   }
-  nlohmann::json document = {{"policies", index}, {"listingErrors", listing_errors}};
+  nlohmann::json document = {
+      {"schemaVersion", 1}, {"policies", index}, {"listingErrors", listing_errors}};
   if (o.out_path.empty()) {
-    write_stdout(document.dump(2) + "\n");
+    if (*format == OutputFormat::json) {
+      write_stdout(document.dump(2) + "\n");
+    } else {
+      print_policies(policies, listing_errors, *format, o.max_rows);
+    }
   } else {
     const auto file = to_dir ? std::filesystem::path(o.out_path) / "index.json"
                              : std::filesystem::path(o.out_path);
@@ -207,11 +301,11 @@ int run_get(const PolicyFleetOptions& o) {
                           make_error(ErrorCode::internal, "cannot write " + file.string()));
     std::size_t without = 0;
     for (const auto& p : policies) without += p.error.empty() && !p.text;
-    std::cerr << "policy get: " << policies.size() << " repositories (" << without
-              << " without a policy) -> " << file.string() << "\n";
+    std::cerr << "regsweep policy get: " << counted(policies.size(), "repository", "repositories")
+              << " (" << thousands(without) << " without a policy) -> " << file.string() << "\n";
   }
   for (const auto& e : listing_errors)
-    std::cerr << "policy get: could not list repositories of " << e << "\n";
+    std::cerr << "regsweep policy get: could not list repositories of " << e << "\n";
   return failed ? k_exit_failed : k_exit_ok;
 }
 
@@ -242,8 +336,9 @@ void setup_policy_delete(CLI::App& sub, RunFunction& run) {
 void setup_policy_get(CLI::App& sub, RunFunction& run) {
   auto o = std::make_shared<PolicyFleetOptions>();
   add_common(sub, *o, false);
-  sub.add_option("-o,--out", o->out_path,
-                 "Write to FILE, or one file per repository into DIR (existing or ending in /)");
+  sub.add_option("--output-file", o->out_path,
+                 "Write the JSON document to FILE, or one policy file per repository into DIR "
+                 "(existing or ending in /) with index.json");
   sub.callback([&run, o] { run = [o] { return run_get(*o); }; });
 }
 

@@ -1,6 +1,6 @@
 // regsweep policy preview: plans every repository with the lifecycle policy installed on it
 // (app/preview_policies.hpp). Output as `plan`: the table has a section per registry and policy;
-// the JSON is one plan-json document (schema 1) whose top-level "policy" is null and whose
+// the JSON is one plan-json document (docs/plan-json.md) whose top-level "policy" is null and whose
 // repositories each carry their own "policy" (null: none) and "source" (the registry).
 // Exit 0 planned; 1 a registry, a repository listing or a policy read failed; 2 bad usage.
 #include <CLI/CLI.hpp>
@@ -21,6 +21,10 @@
 
 namespace regsweep::cli {
 namespace {
+
+void write_stdout_chunk(std::string_view chunk) {
+  write_stdout(chunk);
+}
 
 struct PreviewOptions {
   RegistrySource source;
@@ -96,8 +100,14 @@ int run_preview(const PreviewOptions& options) {
       *opened, {setup->request.plan, setup->request.concurrency}, clock, events);
   events.finish_progress();
   const EpochMillis now = setup->request.plan.now;
-  if (json_output(options.flags)) {
+  if (setup->output == OutputFormat::json) {
     render_json(preview, *opened, options, now);
+  } else if (setup->output == OutputFormat::text) {
+    for (const auto& group : preview.groups)
+      render_plan_text(group.plan, write_stdout_chunk, false);
+    for (const auto& s : preview.skipped) write_stdout(text_record({"SKIPPED", s.name, s.reason}));
+    for (const auto& u : preview.unlisted) write_stdout(text_record({"SKIPPED", u.name, u.reason}));
+    write_stdout(totals_record(preview.totals));
   } else {
     render_table(preview, options, now);
   }

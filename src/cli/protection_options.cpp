@@ -13,8 +13,9 @@ namespace regsweep::cli {
 
 void add_protection_options(CLI::App& sub, ProtectionFlags& flags) {
   const char* group = "Protections";
-  sub.add_option("--in-use", flags.in_use_files,
-                 "Keep the images of this in-use file (regsweep inuse scan -o); repeatable")
+  sub.add_option(
+         "--in-use", flags.in_use_files,
+         "Keep the images of this in-use file (regsweep inuse scan --output-file); repeatable")
       ->group(group);
   sub.add_option("--keep-file", flags.keep_files,
                  "Keep these image URIs, tags or digests, one per line; repeatable")

@@ -15,6 +15,8 @@
 #include "cli/cli_events.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "cli/table.hpp"
 #include "cli/number_flags.hpp"
 #include "cli/source_options.hpp"
 #include "util/printable.hpp"
@@ -30,7 +32,8 @@ struct RestoreCommandOptions {
   std::string older_than;
   std::string newer_than;
   double retrieval_price_per_gb = 0.03;
-  std::string output = "table";
+  std::string output;  // --output; empty: REGSWEEP_OUTPUT, else table
+  std::size_t max_rows = 0;
   bool yes = false;
   bool quiet = false;
   std::string journal;
@@ -42,19 +45,23 @@ std::string money(double dollars) {
   return text;
 }
 
-std::string preview(const RestoreOutcome& outcome) {
+std::string preview(const RestoreOutcome& outcome, std::size_t max_rows) {
   std::string text;
   std::uint64_t bytes = 0;
   for (const auto& work : outcome.work) {
     text += "Would restore in " + printable(work.repository) + ":\n";
+    std::size_t shown = 0;
     for (const auto& item : work.items) {
+      bytes += item.image.size_bytes;
+      if (max_rows != 0 && shown >= max_rows) continue;
+      ++shown;
       std::string tags;
       for (const auto& t : item.image.tags) tags += (tags.empty() ? "" : ",") + t;
-      bytes += item.image.size_bytes;
       text += printable("  " + item.image.digest + "  " + (tags.empty() ? "<untagged>" : tags) +
                         "  " + format_bytes(item.image.size_bytes) + "  " + item.reason) +
               "\n";
     }
+    text += more_rows_line(shown, work.items.size());
   }
   if (!outcome.work.empty()) {
     text += format_bytes(bytes) + " to restore; retrieval fee about " +
@@ -93,7 +100,9 @@ int run_restore(RestoreCommandOptions options) {
   auto opened = open_registries(options.source);
   if (!opened.ok()) return report_error("restore", opened.error());
 
-  const bool json = options.output == "json";
+  auto format = resolve_output(options.output);
+  if (!format.ok()) return report_error("restore", format.error());
+  const bool table = *format == OutputFormat::table;
   CliEvents events("restore", options.quiet);
   RestoreRequest request;
   request.repository_globs = options.repositories;
@@ -111,20 +120,21 @@ int run_restore(RestoreCommandOptions options) {
       std::cerr << "regsweep restore: " << printable(name) << ": not found\n";
     for (const auto& name : planned.not_archived)
       std::cerr << "regsweep restore: " << printable(name) << ": not archived, left as it is\n";
-    if (json) return;
-    write_stdout(planned.work.empty() ? "Nothing to restore.\n" : preview(planned));
+    if (!table) return;
+    write_stdout(planned.work.empty() ? "Nothing to restore.\n" : preview(planned, options.max_rows));
     std::fflush(stdout);
   };
   const RestoreOutcome outcome = restore_images(*opened, request, system_clock(), events);
   events.finish_progress();
   ApplyRenderOptions render;
-  render.json = json;
+  render.format = *format;
+  render.max_rows = options.max_rows;
   render.quiet = options.quiet;
   render.skipped_repositories = outcome.skipped_repositories;
   render.api_calls = api_calls_of(*opened);
   const bool complete = outcome.skipped_repositories == 0 && outcome.not_found.empty() &&
                         outcome.not_archived.empty();
-  if (outcome.deletion.ending == DeletionEnding::nothing_to_delete && !json)
+  if (outcome.deletion.ending == DeletionEnding::nothing_to_delete && table)
     return complete ? k_exit_ok : k_exit_failed;
   return report_deletion("restore", outcome.deletion, complete, render, options.quiet);
 }
@@ -150,8 +160,8 @@ void setup_restore(CLI::App& sub, RunFunction& run) {
   sub.add_option("--retrieval-price-per-gb", options->retrieval_price_per_gb,
                  "ECR's restore fee in dollars per GB, for the preview (default 0.03)")
       ->check(finite_at_least(0));
-  sub.add_option("--output", options->output, "table (default) or json")
-      ->check(CLI::IsMember({"table", "json"}));
+  add_output_option(sub, options->output);
+  add_max_rows_option(sub, options->max_rows, "images listed per section");
   sub.add_option("--journal", options->journal,
                  "Journal file (default: $XDG_STATE_HOME/regsweep/journal.jsonl or "
                  "~/.local/state/regsweep/journal.jsonl)");

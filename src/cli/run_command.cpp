@@ -18,10 +18,12 @@
 #include "cli/cli_events.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
 #include "cli/plan_render.hpp"
 #include "cli/policy_fleet_report.hpp"
 #include "cli/protection_options.hpp"
 #include "cli/source_options.hpp"
+#include "cli/table.hpp"
 #include "util/input_file.hpp"
 #include "util/size.hpp"
 
@@ -35,14 +37,20 @@ struct RunCommandOptions {
   std::string now;  // empty: the clock (tests pin it)
   bool allow_future_now = false;
   AwsTimeouts timeouts;  // --cli-*-timeout: over the config's settings
+  std::string output;    // --output: over the config's settings.output
+  std::size_t max_rows = 0;
   ShardFlags shard;
 };
 
 // Renders each target as it runs (nothing in JSON mode: the summary document is the output).
 class RunPrinter final : public RunEvents {
  public:
-  RunPrinter(const RunSettings& settings, bool yes)
-      : m_settings(settings), m_yes(yes), m_events("run", false) {}
+  RunPrinter(const RunSettings& settings, OutputFormat format, std::size_t max_rows, bool yes)
+      : m_settings(settings),
+        m_format(format),
+        m_max_rows(max_rows),
+        m_yes(yes),
+        m_events("run", false) {}
 
   void progress(const Progress& progress) override { m_events.progress(progress); }
   void note(NoteKind kind, std::string_view line) override { m_events.note(kind, line); }
@@ -56,11 +64,16 @@ class RunPrinter final : public RunEvents {
   }
   void installed(const RunTarget&, const FleetReport& report) override {
     m_events.finish_progress();
-    if (table()) print_policy_fleet_report(report, false, false, m_yes);
+    if (table()) {
+      PolicyReportOptions options{OutputFormat::table, false, m_yes};
+      options.max_rows = m_max_rows;
+      print_policy_fleet_report(report, options);
+    }
   }
   void planned(const RunTarget& target, PlanOutcome& plan) override {
     m_events.finish_progress();
-    if (table()) render_fleet_table(plan.fleet, target.policy, {false, 0, false});
+    if (table())
+      render_fleet_table(plan.fleet, target.policy, {OutputFormat::table, m_max_rows, false});
   }
   void applied(const RunTarget&, const ApplyOutcome& outcome) override {
     m_events.finish_progress();
@@ -75,8 +88,9 @@ class RunPrinter final : public RunEvents {
     }
     if (table() && (deletion.ending == DeletionEnding::deleted ||
                     deletion.ending == DeletionEnding::nothing_to_delete)) {
-      render_apply_report(deletion.report, {false,
+      render_apply_report(deletion.report, {OutputFormat::table,
                                             false,
+                                            m_max_rows,
                                             m_settings.price_per_gb_month,
                                             m_settings.price_per_gb_month,
                                             outcome.skipped_repositories,
@@ -87,9 +101,11 @@ class RunPrinter final : public RunEvents {
   }
 
  private:
-  bool table() const { return m_settings.output != "json"; }
+  bool table() const { return m_format == OutputFormat::table; }
 
   const RunSettings& m_settings;
+  OutputFormat m_format;
+  std::size_t m_max_rows;
   bool m_yes;
   CliEvents m_events;
   std::string m_current;
@@ -130,22 +146,21 @@ std::string text_of(const TargetResult& t, bool yes) {
   if (t.install) {
     const FleetReport& report = *t.install;
     text = counted(report.results.size(), "repository", "repositories") + ": " +
-           std::to_string(report.count(PolicyChange::create)) + " create, " +
-           std::to_string(report.count(PolicyChange::update)) + " update, " +
-           std::to_string(report.count(FleetOutcome::unchanged)) + " unchanged, " +
-           std::to_string(report.count(FleetOutcome::failed)) + " failed" +
+           thousands(report.count(PolicyChange::create)) + " create, " +
+           thousands(report.count(PolicyChange::update)) + " update, " +
+           thousands(report.count(FleetOutcome::unchanged)) + " unchanged, " +
+           thousands(report.count(FleetOutcome::failed)) + " failed" +
            (yes ? "" : " (preview: nothing written)");
   } else {
     text = counted(t.planned.repositories, "repository", "repositories") + ", " +
-           counted(t.planned.images, "image", "images") + ", " +
-           std::to_string(t.planned.expiring) + " expiring";
-    if (t.planned.transitioning > 0)
-      text += ", " + std::to_string(t.planned.transitioning) + " to archive";
+           counted(t.planned.images, "image", "images") + ", " + thousands(t.planned.expiring) +
+           " expiring";
+    if (t.planned.transitioning > 0) text += ", " + thousands(t.planned.transitioning) + " to archive";
     if (t.deletion && t.deletion->ending == DeletionEnding::deleted) {
       const ApplyReport& r = t.deletion->report;
-      text += "; " + std::to_string(r.deleted) + " deleted (" + format_bytes(r.bytes_freed) +
-              "), " + (r.archived > 0 ? std::to_string(r.archived) + " archived, " : "") +
-              std::to_string(r.failed) + " failed, " + std::to_string(r.skipped) + " skipped";
+      text += "; " + thousands(r.deleted) + " deleted (" + format_bytes(r.bytes_freed) + "), " +
+              (r.archived > 0 ? thousands(r.archived) + " archived, " : "") + thousands(r.failed) +
+              " failed, " + thousands(r.skipped) + " skipped";
     } else if (!yes) {
       text += " (plan only: nothing deleted)";
     }
@@ -158,9 +173,19 @@ std::string text_of(const TargetResult& t, bool yes) {
   return text;
 }
 
-void print_summary(const std::vector<TargetResult>& results, const RunSettings& settings,
-                   bool yes) {
-  if (settings.output == "json") {
+void print_summary(const std::vector<TargetResult>& results, OutputFormat format, bool yes) {
+  if (format == OutputFormat::text) {
+    std::string text;
+    for (const auto& t : results) {
+      std::string registries;
+      for (const auto& r : t.registries) registries += (registries.empty() ? "" : ",") + r;
+      text += text_record({"TARGET", t.name, t.mode == TargetMode::install ? "install" : "apply",
+                           t.failed ? "failed" : "ok", registries, text_of(t, yes)});
+    }
+    write_stdout(text);
+    return;
+  }
+  if (format == OutputFormat::json) {
     nlohmann::json out = {{"schemaVersion", 1}, {"written", yes}};
     out["targets"] = nlohmann::json::array();
     for (const auto& t : results) {
@@ -175,14 +200,15 @@ void print_summary(const std::vector<TargetResult>& results, const RunSettings& 
     write_stdout(out.dump(2) + "\n");
     return;
   }
-  std::string table = "Summary (" + std::string(yes ? "--yes" : "preview only") + "):\n";
+  Table table({{"TARGET"}, {"MODE"}, {"STATUS"}, {"REGISTRIES"}, {"RESULT"}});
   for (const auto& t : results) {
     std::string registries;
     for (const auto& r : t.registries) registries += (registries.empty() ? "" : ", ") + r;
-    table += "  " + t.name + "  " + (t.mode == TargetMode::install ? "install" : "apply") + "  " +
-             (t.failed ? "FAILED" : "ok") + "  [" + registries + "]  " + text_of(t, yes) + "\n";
+    table.add({t.name, t.mode == TargetMode::install ? "install" : "apply",
+               t.failed ? "FAILED" : "ok", registries.empty() ? "-" : registries, text_of(t, yes)});
   }
-  write_stdout(table);
+  write_stdout("Summary (" + std::string(yes ? "--yes" : "preview only") + "):\n" +
+               table.render("  "));
 }
 
 // A policy file a config names (the message already names the config key and the file).
@@ -201,6 +227,9 @@ int run_run(const RunCommandOptions& options) {
     return k_exit_usage;
   }
   config->settings.timeouts.override_with(options.timeouts);
+  // --output, else the config's settings.output, else REGSWEEP_OUTPUT, else table.
+  auto format = resolve_output(options.output.empty() ? config->settings.output : options.output);
+  if (!format.ok()) return report_error("run", format.error());
   Clock& clock = system_clock();
   const auto now = now_option(options.now, clock);
   if (!now.ok()) return report_error("run", now.error());
@@ -224,13 +253,13 @@ int run_run(const RunCommandOptions& options) {
     return k_exit_usage;
   }
   const RunSettings& settings = prepared->config.settings;
-  RunPrinter printer(settings, options.yes);
+  RunPrinter printer(settings, *format, options.max_rows, options.yes);
   RunRequest request{options.yes, *now};
   request.shard = *shard;
   const auto results = run_targets(*prepared, request, clock, printer);
   for (std::size_t i = 0; i < results.size(); ++i)
     report_unresolved(results[i].unresolved_in_use, "run: " + results[i].name);
-  print_summary(results, settings, options.yes);
+  print_summary(results, *format, options.yes);
   bool failed = false;
   for (const auto& t : results) {
     failed = failed || t.failed;
@@ -254,6 +283,8 @@ void setup_run(CLI::App& sub, RunFunction& run) {
   sub.add_flag("--allow-future-now", options->allow_future_now,
                "Accept a --now later than the clock (fresh images are still kept)");
   add_aws_timeout_options(sub, options->timeouts, "Options");
+  add_output_option(sub, options->output);
+  add_max_rows_option(sub, options->max_rows, "rows per plan, report and policy list");
   add_shard_options(sub, options->shard);
   sub.callback([&run, options] { run = [options] { return run_run(*options); }; });
 }

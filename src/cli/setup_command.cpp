@@ -1,6 +1,6 @@
 // regsweep setup: one-time ECR settings regsweep depends on. Today one:
 //   regsweep setup pull-time-exclusion [--region R]... [--role-arn ARN]... [--principal-arn ARN]
-//                                      [--remove | --check] [--output table|json]
+//                                      [--remove | --check] [--output table|json|text]
 // registers the caller (STS GetCallerIdentity; an assumed role's session -> its role) as a
 // pull-time update exclusion in every selected account and region (app/pull_time_exclusion.hpp),
 // so regsweep's manifest reads never move lastRecordedPullTime. Idempotent. Exit 0 done (--check:
@@ -13,8 +13,9 @@
 #include "app/pull_time_exclusion.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "cli/table.hpp"
 #include "cli/source_options.hpp"
-#include "util/printable.hpp"
 
 namespace regsweep::cli {
 namespace {
@@ -24,7 +25,7 @@ struct ExclusionOptions {
   std::string principal_arn;
   bool remove = false;
   bool check = false;
-  std::string output = "table";
+  std::string output;  // --output; empty: REGSWEEP_OUTPUT, else table
 };
 
 int run_pull_time_exclusion(const ExclusionOptions& options) {
@@ -52,7 +53,9 @@ int run_pull_time_exclusion(const ExclusionOptions& options) {
     failed |=
         r.state == ExclusionState::failed || (options.check && r.state != ExclusionState::already);
   }
-  if (options.output == "json") {
+  auto format = resolve_output(options.output);
+  if (!format.ok()) return report_error("setup pull-time-exclusion", format.error());
+  if (*format == OutputFormat::json) {
     nlohmann::json out = {{"schemaVersion", 1}, {"results", nlohmann::json::array()}};
     for (const auto& r : results) {
       nlohmann::json item = {
@@ -61,14 +64,17 @@ int run_pull_time_exclusion(const ExclusionOptions& options) {
       out["results"].push_back(item);
     }
     write_stdout(out.dump(2) + "\n");
-  } else {
+  } else if (*format == OutputFormat::text) {
     std::string text;
-    for (const auto& r : results) {
-      text += printable(r.registry + "  " + (r.principal.empty() ? "-" : r.principal) + "  " +
-                        std::string(to_string(r.state)) + (r.error.empty() ? "" : ": " + r.error)) +
-              "\n";
-    }
+    for (const auto& r : results)
+      text += text_record({"EXCLUSION", r.registry, r.principal, to_string(r.state), r.error});
     write_stdout(text);
+  } else {
+    Table table({{"REGISTRY"}, {"PRINCIPAL"}, {"STATE"}, {"ERROR"}});
+    for (const auto& r : results)
+      table.add({r.registry, r.principal.empty() ? "-" : r.principal,
+                 std::string(to_string(r.state)), r.error});
+    write_stdout(table.render(""));
   }
   return failed ? k_exit_failed : k_exit_ok;
 }
@@ -81,8 +87,7 @@ void setup_pull_time_exclusion_command(CLI::App& sub, RunFunction& run) {
   sub.add_flag("--remove", options->remove, "Deregister the exclusion instead");
   sub.add_flag("--check", options->check,
                "Only report whether it is registered (exit 1 where it is not)");
-  sub.add_option("--output", options->output, "table (default) or json")
-      ->check(CLI::IsMember({"table", "json"}));
+  add_output_option(sub, options->output);
   sub.callback([&run, options] { run = [options] { return run_pull_time_exclusion(*options); }; });
 }
 

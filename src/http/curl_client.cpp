@@ -16,9 +16,11 @@
 #include <chrono>
 #include <cstdio>
 #include <mutex>
+#include <set>
 #include <vector>
 
 #include "http/http_client.hpp"
+#include "http/http_trace.hpp"
 #include "http/url.hpp"
 
 namespace regsweep {
@@ -98,9 +100,12 @@ std::string seconds_text(std::chrono::milliseconds ms) {
 
 // The one place a curl failure becomes an Error: what it is, whether a retry can help, and the fix.
 Error transport_error(CURLcode code, const std::string& what, const char* detail,
-                      const HttpOptions& options) {
+                      const HttpOptions& options, const std::string& url) {
   std::string message = "http: " + what + ": " + curl_easy_strerror(code);
   if (detail != nullptr && *detail != '\0') message += std::string(" (") + detail + ")";
+  // A connection through a proxy fails in ways that look like the server's: say it was used.
+  if (const auto proxy = proxy_for_url(url))
+    message += " [through proxy " + proxy->url + " from " + proxy->variable + "]";
   switch (code) {
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
@@ -189,6 +194,69 @@ class CurlClient final : public HttpClient {
   }
 
   Result<HttpResponse> send(const HttpRequest& request) override {
+    if (http_trace_level() == HttpTraceLevel::off) return send_once(request);
+    trace_route(request.url);
+    if (http_trace_level() >= HttpTraceLevel::headers) {
+      for (const auto& [name, value] : request.headers)
+        http_trace(HttpTraceLevel::headers, "http: > " + trace_header(name, value));
+    }
+    const auto start = Clock::now();
+    auto result = send_once(request);
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+    std::string line = "http: " + request.method + " " + redact_url(request.url);
+    if (!request.operation.empty()) line += " " + request.operation;
+    if (result.ok()) {
+      line += " " + std::to_string(result->status) + " " + std::to_string(ms) + " ms";
+      for (const char* id : {"x-amzn-requestid", "x-amz-request-id", "x-request-id", "audit-id"}) {
+        if (const std::string value = result->header(id); !value.empty()) {
+          line += " request-id " + value;
+          break;
+        }
+      }
+    } else {
+      line += " failed after " + std::to_string(ms) + " ms: " + result.error().message;
+    }
+    if (request.attempt > 0) line += " attempt " + std::to_string(request.attempt);
+    http_trace(HttpTraceLevel::calls, line);
+    if (result.ok() && http_trace_level() >= HttpTraceLevel::headers) {
+      for (const auto& [name, value] : result->headers)
+        http_trace(HttpTraceLevel::headers, "http: < " + trace_header(name, value));
+    }
+    return result;
+  }
+
+ private:
+  // Once per host: the proxy and the CA bundle its connections use.
+  void trace_route(const std::string& url) {
+    auto parsed = parse_url(url);
+    if (!parsed) return;
+    const std::string key = parsed->scheme + "://" + parsed->host_header();
+    {
+      std::lock_guard lock(m_traced_mutex);
+      if (!m_traced_hosts.insert(key).second) return;
+    }
+    std::string line = "http: " + key + ": ";
+    if (const auto proxy = proxy_for_url(url)) {
+      line += "proxy " + proxy->url + " (from " + proxy->variable + ")";
+    } else {
+      line += "no proxy";
+    }
+    if (parsed->scheme == "https") {
+      if (!m_options.ca_bundle.empty()) {
+        line += "; CA bundle " + m_options.ca_bundle;
+      } else {
+        const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+        const char* builtin =
+            info != nullptr && info->age >= CURLVERSION_SEVENTH ? info->cainfo : nullptr;
+        line += std::string("; CA bundle: the system's") +
+                (builtin != nullptr ? std::string(" (") + builtin + ")" : std::string());
+      }
+    }
+    http_trace(HttpTraceLevel::calls, line);
+  }
+
+  Result<HttpResponse> send_once(const HttpRequest& request) {
     auto url = parse_url(request.url);
     if (!url) return url.error();
     const std::string what = request.method + " " + redact_url(request.url);
@@ -236,12 +304,11 @@ class CurlClient final : public HttpClient {
       return make_error(ErrorCode::internal,
                         "http: " + what + ": " + curl_multi_strerror(outcome.multi_code));
     if (outcome.code != CURLE_OK)
-      return transport_error(outcome.code, what, error_buffer, m_options);
+      return transport_error(outcome.code, what, error_buffer, m_options, request.url);
     transfer.response.status = status;
     return std::move(transfer.response);
   }
 
- private:
   // A multi handle with its one easy handle: the multi handle owns the connection cache.
   struct Handles {
     CURLM* multi = nullptr;
@@ -397,6 +464,8 @@ class CurlClient final : public HttpClient {
   std::array<std::mutex, k_share_locks> m_share_mutexes;
   std::mutex m_pool_mutex;
   std::vector<Handles> m_idle;
+  std::mutex m_traced_mutex;
+  std::set<std::string> m_traced_hosts;
 };
 
 }  // namespace

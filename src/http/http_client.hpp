@@ -31,6 +31,10 @@ struct HttpRequest {
   // Overrides HttpOptions::request_timeout (and caps the connect timeout) when non-zero: metadata
   // services get a short one so a laptop without them does not hang.
   std::chrono::milliseconds timeout{0};
+  // For -v/--debug lines only (http/http_trace.hpp): the operation ("DescribeImages") and the
+  // attempt of the caller's retry loop (0: not said).
+  std::string operation{};
+  int attempt = 0;
 };
 
 struct HttpResponse {

@@ -35,9 +35,9 @@ std::string to_in_use_json(const InUseSet& set, EpochMillis created_at) {
 
 Result<InUseSet> parse_in_use_json(std::string_view text, const std::string& name) {
   auto bad = [&](const std::string& where, const std::string& problem) -> Error {
-    return make_error(
-        ErrorCode::invalid_input,
-        name + ": " + where + ": " + problem + "; write it with `regsweep inuse scan -o FILE`");
+    return make_error(ErrorCode::invalid_input,
+                      name + ": " + where + ": " + problem +
+                          "; write it with `regsweep inuse scan --output-file FILE`");
   };
   json doc;
   try {

@@ -1,5 +1,6 @@
-// Saved in-use sets (`regsweep inuse scan -o FILE`; format in docs/inuse.md), so sets scanned in
-// several accounts, regions and clusters can be merged and handed to `plan`/`apply` later:
+// Saved in-use sets (`regsweep inuse scan --output-file FILE`; format in docs/inuse.md), so sets
+// scanned in several accounts, regions and clusters can be merged and handed to `plan`/`apply`
+// later:
 //   {"regsweepInUse": 1, "createdAt": "<ISO 8601>", "sources": ["..."],
 //    "references": [{"image": "<raw>", "kind": "image|tag|digest", "source": "..."}],
 //    "problems": [{"source": "...", "message": "..."}]}

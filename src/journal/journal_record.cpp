@@ -1,5 +1,10 @@
-// Journal records <-> JSON lines (field names in docs/journal.md).
+// Journal records <-> JSON lines (field names in docs/journal.md). Records are written with ECR's
+// field names (registryId, repositoryName, imageDigest, imageTags, imagePushedAt,
+// imageSizeInBytes); journals written before plan schema 2 (issue 15) used registry, repository,
+// digest, tags, pushedAt and sizeBytes, and are read as well, so their interrupted runs still
+// settle.
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "journal/journal.hpp"
 
@@ -57,13 +62,13 @@ std::string to_journal_line(const JournalRecord& r) {
   if (r.action != JournalAction::remove) j["action"] = to_string(r.action);
   j["runId"] = r.run_id;
   j["time"] = format_iso8601(r.timestamp);
-  j["registry"] = r.registry;
+  j["registryId"] = r.registry;
   j["region"] = r.region;
-  j["repository"] = r.repository;
-  j["digest"] = r.digest;
-  j["tags"] = r.tags;
-  if (r.pushed_at) j["pushedAt"] = format_iso8601(*r.pushed_at);
-  if (r.size_bytes) j["sizeBytes"] = *r.size_bytes;
+  j["repositoryName"] = r.repository;
+  j["imageDigest"] = r.digest;
+  j["imageTags"] = r.tags;
+  if (r.pushed_at) j["imagePushedAt"] = format_iso8601(*r.pushed_at);
+  if (r.size_bytes) j["imageSizeInBytes"] = *r.size_bytes;
   if (r.rule_priority) j["rulePriority"] = *r.rule_priority;
   j["reason"] = r.reason;
   if (r.manifest_media_type) j["manifestMediaType"] = *r.manifest_media_type;
@@ -83,6 +88,17 @@ Result<JournalRecord> parse_journal_line(std::string_view line) {
     return bad(std::string("not JSON (") + e.what() + ")");
   }
   if (!j.is_object()) return bad("not an object");
+  // Journals written before issue 15: the old names, read as the new ones (a line has one or the
+  // other).
+  for (const auto& [old_name, name] :
+       {std::pair{"registry", "registryId"}, std::pair{"repository", "repositoryName"},
+        std::pair{"digest", "imageDigest"}, std::pair{"tags", "imageTags"},
+        std::pair{"pushedAt", "imagePushedAt"}, std::pair{"sizeBytes", "imageSizeInBytes"}}) {
+    if (const auto it = j.find(old_name); it != j.end() && !j.contains(name)) {
+      j[name] = *it;
+      j.erase(old_name);
+    }
+  }
   auto text = [&](const char* key, bool required, std::string& out) -> Status {
     const auto it = j.find(key);
     if (it == j.end() || it->is_null()) {
@@ -127,22 +143,22 @@ Result<JournalRecord> parse_journal_line(std::string_view line) {
   std::optional<EpochMillis> timestamp;
   for (auto s :
        {text("runId", false, r.run_id), time("time", true, timestamp),
-        text("registry", false, r.registry), text("region", false, r.region),
-        text("repository", true, r.repository), text("digest", true, r.digest),
+        text("registryId", false, r.registry), text("region", false, r.region),
+        text("repositoryName", true, r.repository), text("imageDigest", true, r.digest),
         text("reason", false, r.reason), text("errorCode", false, r.error_code),
-        text("manifestNote", false, r.manifest_note), time("pushedAt", false, r.pushed_at)}) {
+        text("manifestNote", false, r.manifest_note), time("imagePushedAt", false, r.pushed_at)}) {
     if (!s) return s.error();
   }
   r.timestamp = *timestamp;
-  if (const auto it = j.find("tags"); it != j.end() && !it->is_null()) {
-    if (!it->is_array()) return bad("tags is not an array");
+  if (const auto it = j.find("imageTags"); it != j.end() && !it->is_null()) {
+    if (!it->is_array()) return bad("imageTags is not an array");
     for (const auto& tag : *it) {
       if (!tag.is_string()) return bad("a tag is not a string");
       r.tags.push_back(tag.get<std::string>());
     }
   }
-  if (const auto it = j.find("sizeBytes"); it != j.end() && !it->is_null()) {
-    if (!it->is_number_unsigned()) return bad("sizeBytes is not a non-negative integer");
+  if (const auto it = j.find("imageSizeInBytes"); it != j.end() && !it->is_null()) {
+    if (!it->is_number_unsigned()) return bad("imageSizeInBytes is not a non-negative integer");
     r.size_bytes = it->get<std::uint64_t>();
   }
   if (const auto it = j.find("rulePriority"); it != j.end() && !it->is_null()) {

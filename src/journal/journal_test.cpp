@@ -127,11 +127,35 @@ TEST(JournalRecord, LineRoundTripsAndStaysOneLine) {
     ASSERT_TRUE(back.ok()) << back.error().message;
     expect_same(*back, record);
   }
-  EXPECT_EQ(
-      to_journal_line(result(JournalOutcome::deleted)),
-      R"({"digest":"sha256:)" + std::string(64, 'a') +
-          R"(","kind":"result","outcome":"deleted","reason":"","region":"","registry":"","repository":"team/api",)"
-          R"("runId":"run-1","tags":[],"time":"2024-05-01T12:00:01Z"})");
+  EXPECT_EQ(to_journal_line(result(JournalOutcome::deleted)),
+            R"({"imageDigest":"sha256:)" + std::string(64, 'a') +
+                R"(","imageTags":[],"kind":"result","outcome":"deleted","reason":"","region":"",)"
+                R"("registryId":"","repositoryName":"team/api","runId":"run-1",)"
+                R"("time":"2024-05-01T12:00:01Z"})");
+}
+
+// Journals written before issue 15 (registry, repository, digest, tags, pushedAt, sizeBytes) are
+// read as the same records, so their interrupted runs still settle; new lines use ECR's names.
+TEST(JournalRecord, ReadsTheFieldNamesOfOldJournals) {
+  const std::string old_line =
+      R"({"digest":"sha256:abc","kind":"intent","pushedAt":"2023-11-14T22:13:20Z","reason":"r",)"
+      R"("region":"eu-west-1","registry":"123456789012","repository":"team/api","rulePriority":10,)"
+      R"("runId":"run-1","sizeBytes":52428800,"tags":["v1"],"time":"2024-05-01T12:00:00Z"})";
+  auto record = parse_journal_line(old_line);
+  ASSERT_TRUE(record.ok()) << record.error().message;
+  EXPECT_EQ(record->registry, "123456789012");
+  EXPECT_EQ(record->repository, "team/api");
+  EXPECT_EQ(record->digest, "sha256:abc");
+  EXPECT_EQ(record->tags, std::vector<std::string>{"v1"});
+  EXPECT_EQ(record->size_bytes, 52428800u);
+  ASSERT_TRUE(record->pushed_at.has_value());
+  const std::string line = to_journal_line(*record);
+  for (const char* name :
+       {"\"registryId\":\"123456789012\"", "\"repositoryName\":\"team/api\"",
+        "\"imageDigest\":\"sha256:abc\"", "\"imageTags\":[\"v1\"]",
+        "\"imagePushedAt\":\"2023-11-14T22:13:20Z\"", "\"imageSizeInBytes\":52428800"})
+    EXPECT_NE(line.find(name), std::string::npos) << name << " in " << line;
+  EXPECT_EQ(line.find("\"sizeBytes\""), std::string::npos) << line;
 }
 
 TEST(JournalRecord, ArchivesRestoresAndPutsKeepTheirActionDeletionsWriteNone) {
@@ -168,7 +192,9 @@ TEST(JournalRecord, RejectsNonRecords) {
         // fuzz_journal_reader: a time whose year has five digits cannot be written back
         R"({"kind":"intent","time":"99999999999999","repository":"r","digest":"d"})",
         R"({"kind":"intent","time":"2024-05-01","pushedAt":"1e12","repository":"r","digest":"d"})",
-        R"({"kind":"intent","time":"2024-05-01","repository":"r","digest":"d","sizeBytes":-1})"}) {
+        R"({"kind":"intent","time":"2024-05-01","repository":"r","digest":"d","sizeBytes":-1})",
+        R"({"kind":"intent","time":"2024-05-01","repositoryName":"r","imageDigest":"d",)"
+        R"("imageSizeInBytes":-1})"}) {
     EXPECT_FALSE(parse_journal_line(line).ok()) << line;
   }
 }

@@ -213,7 +213,7 @@ void render_plan_document(const PlanDocument& document, JsonWriter::Sink sink) {
   JsonWriter out(std::move(sink));
   out.begin_object();
   out.key("schemaVersion");
-  out.value(1);
+  out.value(k_plan_schema);
   out.key("source");
   out.value(document.source);
   if (!document.sources_json.empty()) {  // issue 5: several registries
@@ -258,7 +258,7 @@ void render_plan_document(const PlanDocument& document, JsonWriter::Sink sink) {
   out.begin_array();
   for (const auto& skipped : document.skipped_registries) {
     out.begin_object();
-    out.key("registry");
+    out.key("label");
     out.value(skipped.name);
     out.key("reason");
     out.value(skipped.reason);

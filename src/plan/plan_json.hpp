@@ -1,5 +1,5 @@
 // A Plan as JSON, the stable machine-readable schema documented in docs/plan-json.md
-// (schemaVersion 1). Streams through a JsonWriter sink: a million images are written without
+// (schemaVersion 2). Streams through a JsonWriter sink: a million images are written without
 // building a DOM, in Inventory order, every image of every planned repository (kept ones too).
 #pragma once
 
@@ -16,6 +16,10 @@
 
 namespace regsweep {
 
+// The schemaVersion written (docs/plan-json.md); 1 named sources[].registryId "account" and
+// skippedRegistries[].label "registry".
+inline constexpr int k_plan_schema = 2;
+
 // One worker's part of a fleet (--shard-index/--shard-count): written as the top-level "shard".
 struct PlanShard {
   std::uint32_t index = 0;
@@ -25,7 +29,8 @@ struct PlanShard {
 struct PlanJsonOptions {
   std::string source;  // what was planned, e.g. "snapshot examples/demo-registry.json"
   // Several registries (issue 5): a JSON array written as the top-level "sources" member when not
-  // empty, e.g. [{"label":"111111111111/eu-west-1","account":"111111111111","region":"eu-west-1"}].
+  // empty, e.g. [{"label":"111111111111/eu-west-1","registryId":"111111111111",
+  // "region":"eu-west-1"}].
   std::string sources_json;
   // Registries whose repositories could not be listed at all: "skippedRegistries".
   std::vector<SkippedRepository> skipped_registries;

@@ -53,7 +53,8 @@ TEST(PlanDocument, SectionsJoinIntoOneDocumentWithEachRepositorysPolicyAndSource
   EXPECT_EQ(parsed["repositories"][0]["source"], "111111111111/eu-west-1");
   EXPECT_TRUE(parsed["repositories"][4]["policy"].is_null());
   EXPECT_EQ(parsed["repositories"][4]["source"], "222222222222/eu-west-1");
-  EXPECT_EQ(parsed["skippedRegistries"][0]["registry"], "333333333333/eu-west-1");
+  EXPECT_EQ(parsed["schemaVersion"], 2);
+  EXPECT_EQ(parsed["skippedRegistries"][0]["label"], "333333333333/eu-west-1");
 }
 
 }  // namespace

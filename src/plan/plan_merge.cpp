@@ -28,6 +28,25 @@ const Json* array_of(const Json& doc, const char* key) {
   return it != doc.end() && it->is_array() ? &*it : nullptr;
 }
 
+// Schema 1 named a source's account "account" and a skipped registry's label "registry"; schema 2
+// names them "registryId" and "label" (docs/output.md). Either is read.
+std::string source_account(const Json& source) {
+  const std::string id = string_of(source, "registryId");
+  return id.empty() ? string_of(source, "account") : id;
+}
+std::string skipped_label(const Json& skipped) {
+  const std::string label = string_of(skipped, "label");
+  return label.empty() ? string_of(skipped, "registry") : label;
+}
+
+// An entry with its schema-1 key renamed, in place (the other keys and their order kept).
+Json renamed(const Json& entry, const char* old_key, const char* new_key) {
+  if (!entry.is_object() || !entry.contains(old_key) || entry.contains(new_key)) return entry;
+  Json out = Json::object();
+  for (const auto& [key, value] : entry.items()) out[key == old_key ? new_key : key] = value;
+  return out;
+}
+
 struct Document {
   std::string name;
   Json json;
@@ -36,10 +55,12 @@ struct Document {
   PlanTotals totals;
 };
 
+constexpr const char* k_give_plans = "fix: give plan documents (plan --save-plan FILE)";
+
 Result<PlanTotals> totals_of(const Document& doc) {
   auto it = doc.json.find("totals");
   if (it == doc.json.end() || !it->is_object())
-    return merge_error(doc.name, "totals: missing; fix: give plan documents (plan -o FILE)");
+    return merge_error(doc.name, std::string("totals: missing; ") + k_give_plans);
   PlanTotals totals;
   const std::pair<const char*, std::uint64_t*> counts[] = {
       {"repositories", &totals.repositories},
@@ -86,11 +107,13 @@ Result<Document> read_document(const PlanText& plan) {
   doc.name = plan.name;
   doc.json = Json::parse(plan.text, nullptr, false);
   if (doc.json.is_discarded() || !doc.json.is_object())
-    return merge_error(plan.name, "not a JSON object; fix: give plan documents (plan -o FILE)");
-  if (auto v = doc.json.find("schemaVersion"); v == doc.json.end() || *v != 1)
-    return merge_error(plan.name, "schemaVersion: not 1; fix: give plan documents of schema 1");
+    return merge_error(plan.name, std::string("not a JSON object; ") + k_give_plans);
+  if (auto v = doc.json.find("schemaVersion");
+      v == doc.json.end() || !v->is_number_integer() || *v < 1 || *v > k_plan_schema)
+    return merge_error(plan.name, "schemaVersion: not 1 or " + std::to_string(k_plan_schema) +
+                                      "; fix: plan again with this regsweep version");
   if (!array_of(doc.json, "repositories"))
-    return merge_error(plan.name, "repositories: missing; fix: give plan documents");
+    return merge_error(plan.name, std::string("repositories: missing; ") + k_give_plans);
   if (auto s = doc.json.find("shard"); s != doc.json.end()) {
     const bool valid = s->is_object() && s->contains("index") && s->contains("count") &&
                        (*s)["index"].is_number_unsigned() && (*s)["count"].is_number_unsigned() &&
@@ -99,7 +122,8 @@ Result<Document> read_document(const PlanText& plan) {
     doc.shard = PlanShard{(*s)["index"].get<std::uint32_t>(), (*s)["count"].get<std::uint32_t>()};
   }
   if (const Json* sources = array_of(doc.json, "sources")) {
-    doc.sources = *sources;
+    for (const auto& source : *sources)
+      doc.sources.push_back(renamed(source, "account", "registryId"));
   } else if (const Json* repos = array_of(doc.json, "repositories"); !repos->empty()) {
     // One registry, planned without sharding: its entry from its repositories.
     const Json& first = repos->front();
@@ -109,7 +133,7 @@ Result<Document> read_document(const PlanText& plan) {
     if (label.empty() || label == "/") label = string_of(doc.json, "source");
     doc.sources.push_back({{"label", label},
                            {"source", string_of(doc.json, "source")},
-                           {"account", account},
+                           {"registryId", account},
                            {"region", region}});
   }
   auto totals = totals_of(doc);
@@ -156,12 +180,12 @@ Status check_disjoint(const std::vector<Document>& docs) {
     }
     std::set<std::string> own;
     for (const auto& source : doc.sources) {
-      const std::string account = string_of(source, "account");
+      const std::string account = source_account(source);
       own.insert(account.empty() ? "label " + string_of(source, "label")
                                  : account + "/" + string_of(source, "region"));
     }
     if (const Json* skipped = array_of(doc.json, "skippedRegistries"))
-      for (const auto& s : *skipped) own.insert("label " + string_of(s, "registry"));
+      for (const auto& s : *skipped) own.insert("label " + skipped_label(s));
     for (const auto& repo : *array_of(doc.json, "repositories")) {
       const std::string registry = string_of(repo, "registryId") + "/" + string_of(repo, "region");
       if (registry != "/") own.insert(registry);
@@ -216,20 +240,30 @@ void write_repository(JsonWriter& out, const Json& repo) {
   out.end_object();
 }
 
-void write_concatenated(JsonWriter& out, const std::vector<Document>& docs, const char* key) {
+// Every document's `key` array, one after another; entries of schema 1 with `old_key` get
+// `new_key` instead (when given).
+void write_concatenated(JsonWriter& out, const std::vector<Document>& docs, const char* key,
+                        const char* old_key = nullptr, const char* new_key = nullptr) {
   out.key(std::string_view(key));
   out.begin_array();
   for (const auto& doc : docs) {
     if (const Json* list = array_of(doc.json, key))
-      for (const auto& item : *list) out.raw(item.dump());
+      for (const auto& item : *list)
+        out.raw(old_key ? renamed(item, old_key, new_key).dump() : item.dump());
   }
   out.end_array();
   out.newline();
 }
 
+std::size_t size_of(const Json& doc, const char* key) {
+  const Json* list = array_of(doc, key);
+  return list ? list->size() : 0;
+}
+
 }  // namespace
 
-Status merge_plan_documents(const std::vector<PlanText>& plans, JsonWriter::Sink sink) {
+Result<MergedPlanSummary> merge_plan_documents(const std::vector<PlanText>& plans,
+                                               JsonWriter::Sink sink) {
   if (plans.empty())
     return make_error(ErrorCode::invalid_input,
                       "plan merge: no plan given; fix: name the plan files");
@@ -238,23 +272,34 @@ Status merge_plan_documents(const std::vector<PlanText>& plans, JsonWriter::Sink
     auto doc = read_document(plan);
     if (!doc) return doc.error();
     if (!docs.empty()) {
-      if (auto same = check_same(docs.front(), *doc); !same) return same;
+      if (auto same = check_same(docs.front(), *doc); !same) return same.error();
     }
     docs.push_back(std::move(*doc));
   }
-  if (auto disjoint = check_disjoint(docs); !disjoint) return disjoint;
+  if (auto disjoint = check_disjoint(docs); !disjoint) return disjoint.error();
 
   Json sources = Json::array();
-  PlanTotals totals;
+  MergedPlanSummary summary;
   for (const auto& doc : docs) {
     for (const auto& s : doc.sources) sources.push_back(s);
-    totals.add(doc.totals);
+    MergedPlanPart part{doc.name,
+                        doc.shard,
+                        doc.sources.size(),
+                        size_of(doc.json, "skippedRepositories"),
+                        size_of(doc.json, "skippedRegistries"),
+                        doc.totals};
+    summary.registries += part.registries;
+    summary.skipped_repositories += part.skipped_repositories;
+    summary.skipped_registries += part.skipped_registries;
+    summary.totals.add(doc.totals);
+    summary.parts.push_back(std::move(part));
   }
+  const PlanTotals& totals = summary.totals;
   const Json& first = docs.front().json;
   JsonWriter out(std::move(sink));
   out.begin_object();
   out.key("schemaVersion");
-  out.value(1);
+  out.value(k_plan_schema);
   out.key("source");
   out.value(std::to_string(sources.size()) + (sources.size() == 1 ? " registry" : " registries"));
   out.key("sources");
@@ -276,7 +321,7 @@ Status merge_plan_documents(const std::vector<PlanText>& plans, JsonWriter::Sink
   out.end_array();
   out.newline();
   write_concatenated(out, docs, "skippedRepositories");
-  write_concatenated(out, docs, "skippedRegistries");
+  write_concatenated(out, docs, "skippedRegistries", "registry", "label");
   out.key("warnings");
   out.begin_array();
   for (const auto& warning : plan_warnings(totals)) out.value(warning);
@@ -287,7 +332,7 @@ Status merge_plan_documents(const std::vector<PlanText>& plans, JsonWriter::Sink
   out.end_object();
   out.newline();
   out.finish();
-  return ok_status();
+  return summary;
 }
 
 }  // namespace regsweep

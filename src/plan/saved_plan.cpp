@@ -134,9 +134,10 @@ Result<SavedPlan> parse_saved_plan(std::string_view text, const std::string& fil
   }
   auto schema = r.member(doc, "", "schemaVersion", json::value_t::number_integer);
   if (!schema) return std::move(schema).take_error();
-  if (**schema != k_saved_plan_schema) {
+  if (**schema < k_oldest_saved_plan_schema || **schema > k_saved_plan_schema) {
     return r.fail("schemaVersion",
-                  "is " + (*schema)->dump() + ", this regsweep reads only " +
+                  "is " + (*schema)->dump() + ", this regsweep reads " +
+                      std::to_string(k_oldest_saved_plan_schema) + " to " +
                       std::to_string(k_saved_plan_schema),
                   "plan again with this regsweep version");
   }

@@ -1,7 +1,8 @@
-// A plan saved by `regsweep plan --output json` (docs/plan-json.md, schema 1), read back for
-// `apply --plan FILE`: per repository (with registryId/region when the plan has them), the images
-// the plan marked `expire` or `transition`. Nothing else of the document is trusted or needed; kept
-// images are not read at all (an image absent from the expire list is never deleted).
+// A plan saved by `regsweep plan --output json` (docs/plan-json.md, schema 2; schema 1 plans are
+// read too: the fields read here are the same in both), read back for `apply --plan FILE`: per
+// repository (with registryId/region when the plan has them), the images the plan marked `expire`
+// or `transition`. Nothing else of the document is trusted or needed; kept images are not read at
+// all (an image absent from the expire and transition lists is never touched).
 //
 // Reading is strict: another schemaVersion, or an expiring image with a missing or mistyped field,
 // rejects the whole file with "FILE: repositories[2].images[5].imageTags: problem; fix". A plan
@@ -48,7 +49,9 @@ struct SavedPlan {
   std::vector<SavedRepository> repositories;  // every repository of the plan, in plan order
 };
 
-inline constexpr int k_saved_plan_schema = 1;
+inline constexpr int k_saved_plan_schema = 2;
+// The oldest schema still read (1 differs from 2 only in fields a saved plan does not use).
+inline constexpr int k_oldest_saved_plan_schema = 1;
 
 // `file` names the document in errors. invalid_input on any problem.
 Result<SavedPlan> parse_saved_plan(std::string_view text, const std::string& file);

@@ -66,12 +66,25 @@ std::string edited(const std::string& from, const std::string& to) {
   return text.replace(at, from.size(), to);
 }
 
+// Schema 2 (ECR's names everywhere) did not change a field a saved plan reads: plans saved before
+// it still apply, and plans saved now are read.
+TEST(SavedPlan, ReadsSchemaVersionsOneAndTwo) {
+  for (const char* version : {"1", "2"}) {
+    auto plan = parse_saved_plan(
+        edited("\"schemaVersion\": 1", std::string("\"schemaVersion\": ") + version), "plan.json");
+    ASSERT_TRUE(plan.ok()) << version << ": " << plan.error().message;
+    EXPECT_FALSE(plan->repositories.empty());
+  }
+}
+
 TEST(SavedPlan, RejectsAnotherSchemaVersionAndMissingOrMistypedFields) {
   struct Case {
     std::string text, message;
   } cases[] = {
-      {edited("\"schemaVersion\": 1", "\"schemaVersion\": 2"),
-       "plan.json: schemaVersion: is 2, this regsweep reads only 1; plan again"},
+      {edited("\"schemaVersion\": 1", "\"schemaVersion\": 3"),
+       "plan.json: schemaVersion: is 3, this regsweep reads 1 to 2; plan again"},
+      {edited("\"schemaVersion\": 1", "\"schemaVersion\": 0"),
+       "plan.json: schemaVersion: is 0, this regsweep reads 1 to 2; plan again"},
       {edited("\"schemaVersion\": 1,", ""), "plan.json: schemaVersion: missing"},
       {edited("\"imageDigest\": \"sha256:old\",", ""),
        "plan.json: repositories[0].images[0].imageDigest: missing"},

@@ -146,6 +146,16 @@ constexpr EnumName<StorageClass> k_storage_classes[] = {{"standard", StorageClas
 constexpr EnumName<ActionType> k_action_types[] = {{"expire", ActionType::expire},
                                                    {"transition", ActionType::transition}};
 
+// Which fields of a rule parsed, so a problem in one field never hides the checks of the others
+// (README: every problem of every rule is reported).
+struct KnownFields {
+  bool tag_status = false;
+  bool storage_class = true;  // absent means standard
+  bool count_type = false;
+  bool count_number = false;
+  bool action = false;
+};
+
 struct Located {
   Rule rule;
   SourcePos pos;
@@ -232,6 +242,7 @@ class PolicyParser {
     m_v.check_members(node, path, {"rulePriority", "description", "selection", "action"});
     Located located{{}, node.pos, path, false};
     Rule& rule = located.rule;
+    KnownFields known;
     bool ok = true;
     if (const JsonNode* p = m_v.member(node, "rulePriority", path, JsonNode::Kind::number)) {
       auto value = m_v.integer(*p, path + ".rulePriority", 1, k_max_int32,
@@ -254,7 +265,7 @@ class PolicyParser {
                 "missing; add \"selection\": {\"tagStatus\": ..., \"countType\": ..., "
                 "\"countNumber\": ...}");
     } else {
-      ok &= parse_selection(*selection, path + ".selection", rule);
+      ok &= parse_selection(*selection, path + ".selection", rule, known);
     }
     const JsonNode* action = m_v.member(node, "action", path, JsonNode::Kind::object);
     if (action == nullptr) {
@@ -262,10 +273,9 @@ class PolicyParser {
       if (node.find("action") == nullptr)
         m_v.add(node.pos, path + ".action", "missing; add \"action\": {\"type\": \"expire\"}");
     } else {
-      ok &= parse_action(*action, path + ".action", rule);
+      ok &= parse_action(*action, path + ".action", rule, known);
     }
-    if (ok && selection != nullptr && action != nullptr)
-      ok &= check_combination(*selection, *action, path, rule);
+    if (selection != nullptr) ok &= check_combination(*selection, action, path, rule, known);
     located.complete = ok;
     m_rules.push_back(std::move(located));
   }
@@ -320,7 +330,8 @@ class PolicyParser {
     return ok;
   }
 
-  bool parse_selection(const JsonNode& node, const std::string& path, Rule& rule) {
+  bool parse_selection(const JsonNode& node, const std::string& path, Rule& rule,
+                       KnownFields& known) {
     m_v.check_members(node, path,
                       {"tagStatus", "tagPrefixList", "tagPatternList", "storageClass", "countType",
                        "countUnit", "countNumber"});
@@ -328,6 +339,7 @@ class PolicyParser {
     if (const JsonNode* s = m_v.member(node, "tagStatus", path, JsonNode::Kind::string)) {
       auto value = parse_enum(m_v, *s, path + ".tagStatus", k_tag_statuses);
       ok &= value.has_value();
+      known.tag_status = value.has_value();
       if (value) rule.tag_status = *value;
     } else {
       ok = false;
@@ -341,7 +353,7 @@ class PolicyParser {
       ok &= parse_tag_list(*prefixes, path + ".tagPrefixList", false, rule.tag_prefixes);
     if (patterns)
       ok &= parse_tag_list(*patterns, path + ".tagPatternList", true, rule.tag_patterns);
-    if (ok && rule.tag_status == TagStatus::tagged) {
+    if (known.tag_status && rule.tag_status == TagStatus::tagged) {
       if (prefixes && patterns) {
         m_v.add(
             patterns->pos, path + ".tagPatternList",
@@ -354,7 +366,7 @@ class PolicyParser {
             "tagPatternList when tagStatus=TAGGED\"); add one, e.g. \"tagPatternList\": [\"*\"]");
         ok = false;
       }
-    } else if (ok && (prefixes || patterns)) {
+    } else if (known.tag_status && (prefixes || patterns)) {
       const JsonNode* list = prefixes ? prefixes : patterns;
       m_v.add(list->pos, path + (prefixes ? ".tagPrefixList" : ".tagPatternList"),
               fmt::format("only allowed with tagStatus \"tagged\", not \"{}\"; remove the list or "
@@ -365,11 +377,16 @@ class PolicyParser {
     if (const JsonNode* c = m_v.member(node, "storageClass", path, JsonNode::Kind::string)) {
       auto value = parse_enum(m_v, *c, path + ".storageClass", k_storage_classes);
       ok &= value.has_value();
+      known.storage_class = value.has_value();
       if (value) rule.storage_class = *value;
+    } else if (node.find("storageClass") != nullptr &&
+               node.find("storageClass")->kind != JsonNode::Kind::null) {
+      known.storage_class = false;  // not a string: reported by member()
     }
     if (const JsonNode* t = m_v.member(node, "countType", path, JsonNode::Kind::string)) {
       auto value = parse_enum(m_v, *t, path + ".countType", k_count_types);
       ok &= value.has_value();
+      known.count_type = value.has_value();
       if (value) rule.count_type = *value;
     } else {
       ok = false;
@@ -382,6 +399,7 @@ class PolicyParser {
       auto value = m_v.integer(*n, path + ".countNumber", 1, k_max_int32,
                                "countNumber is a positive whole number (0 is not accepted)");
       ok &= value.has_value();
+      known.count_number = value.has_value();
       rule.count_number = value.value_or(0);
     } else {
       ok = false;
@@ -392,12 +410,13 @@ class PolicyParser {
     return ok;
   }
 
-  bool parse_action(const JsonNode& node, const std::string& path, Rule& rule) {
+  bool parse_action(const JsonNode& node, const std::string& path, Rule& rule, KnownFields& known) {
     m_v.check_members(node, path, {"type", "targetStorageClass"});
     bool ok = true;
     if (const JsonNode* t = m_v.member(node, "type", path, JsonNode::Kind::string)) {
       auto value = parse_enum(m_v, *t, path + ".type", k_action_types);
       ok &= value.has_value();
+      known.action = value.has_value();
       if (value) rule.action = *value;
     } else {
       ok = false;
@@ -405,17 +424,19 @@ class PolicyParser {
         m_v.add(node.pos, path + ".type", "missing; add \"type\": \"expire\" (or \"transition\")");
     }
     const JsonNode* target = m_v.member(node, "targetStorageClass", path, JsonNode::Kind::string);
-    if (target && target->text != "archive") {
+    const bool target_ok = target == nullptr || target->text == "archive";
+    if (!target_ok) {
       m_v.add(target->pos, path + ".targetStorageClass",
               fmt::format("\"{}\" is not supported; the only value is \"archive\"", target->text));
       ok = false;
     }
-    if (ok && rule.action == ActionType::transition && target == nullptr) {
+    if (known.action && rule.action == ActionType::transition && target == nullptr &&
+        node.find("targetStorageClass") == nullptr) {
       m_v.add(node.pos, path + ".targetStorageClass",
               "missing; a transition needs \"targetStorageClass\": \"archive\"");
       ok = false;
     }
-    if (ok && rule.action == ActionType::expire && target != nullptr) {
+    if (known.action && target_ok && rule.action == ActionType::expire && target != nullptr) {
       m_v.add(target->pos, path + ".targetStorageClass",
               "only allowed with type \"transition\"; remove it from an expire action");
       ok = false;
@@ -423,11 +444,15 @@ class PolicyParser {
     return ok;
   }
 
-  // countUnit, storageClass and action must fit the countType (spec 1.4.4, 1.4.6, 1.5.3).
-  bool check_combination(const JsonNode& selection, const JsonNode& action, const std::string& path,
-                         Rule& rule) {
+  // countUnit, storageClass and action must fit the countType (spec 1.4.4, 1.4.6, 1.5.3). Each
+  // check runs when the fields it compares parsed, whatever else is wrong with the rule.
+  bool check_combination(const JsonNode& selection, const JsonNode* action_node,
+                         const std::string& path, Rule& rule, const KnownFields& known) {
+    if (!known.count_type) return true;
     bool ok = true;
     const std::string sel = path + ".selection";
+    const JsonNode& action = action_node ? *action_node : selection;
+    const bool action_known = action_node != nullptr && known.action;
     const JsonNode* unit = selection.find("countUnit");
     const bool by_days = rule.count_type != CountType::image_count_more_than;
     if (by_days) {
@@ -455,18 +480,18 @@ class PolicyParser {
         m_v.add(selection.pos, sel + ".storageClass",
                 "missing; sinceImageTransitioned needs \"storageClass\": \"archive\"");
         ok = false;
-      } else if (rule.storage_class != StorageClass::archive) {
+      } else if (known.storage_class && rule.storage_class != StorageClass::archive) {
         m_v.add(storage->pos, sel + ".storageClass",
                 "sinceImageTransitioned only applies to \"archive\"");
         ok = false;
       }
-      if (rule.action != ActionType::expire) {
+      if (action_known && rule.action != ActionType::expire) {
         m_v.add(action.pos, path + ".action.type",
                 "sinceImageTransitioned can only \"expire\" (archived images cannot be "
                 "transitioned again)");
         ok = false;
       }
-      if (rule.count_number < k_min_archive_days) {
+      if (known.count_number && rule.count_number < k_min_archive_days) {
         m_v.add(
             selection.find("countNumber")->pos, sel + ".countNumber",
             fmt::format(
@@ -474,14 +499,16 @@ class PolicyParser {
                 rule.count_number, k_min_archive_days, k_min_archive_days));
         ok = false;
       }
-    } else if (rule.storage_class == StorageClass::archive) {
+    } else if (known.storage_class && storage != nullptr &&
+               rule.storage_class == StorageClass::archive) {
       m_v.add(storage->pos, sel + ".storageClass",
               fmt::format("\"archive\" only works with countType sinceImageTransitioned, not {}; "
                           "use \"standard\" or remove it",
                           to_string(rule.count_type)));
       ok = false;
     }
-    if (rule.count_type == CountType::since_image_pulled && rule.action == ActionType::expire) {
+    if (action_known && rule.count_type == CountType::since_image_pulled &&
+        rule.action == ActionType::expire) {
       m_v.add(action.pos, path + ".action.type",
               "sinceImagePulled cannot \"expire\" (ECR allows only \"transition\" to archive with "
               "it); use sinceImagePushed to expire");

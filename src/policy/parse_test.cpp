@@ -108,7 +108,8 @@ TEST(ParsePolicy, AcceptsGetLifecyclePolicyOutput) {
 }
 
 // Issue 11: a description with invalid UTF-8 passed `policy validate`, then broke `policy put`
-// (the JSON library refused it) and made `plan -o` write JSON nothing could read. ECR refuses it.
+// (the JSON library refused it) and made `plan --save-plan` write JSON nothing could read. ECR
+// refuses it.
 TEST(ParsePolicy, InvalidUtf8IsRefusedWhereItIs) {
   const std::string text = "{\"rules\": [{\"rulePriority\": 1, \"description\": \"caf\xe9\"\n" +
                            rule(1, k_untagged_count).substr(17) + "]}";
@@ -139,6 +140,47 @@ TEST(ParsePolicy, ErrorNamesFileLineColumnPathAndFix) {
   EXPECT_EQ(parsed.error().message,
             "policy.json:5:35: rules[0].selection.countNumber: 0 is out of range 1..2147483647; "
             "countNumber is a positive whole number (0 is not accepted)");
+}
+
+// The README promises every problem of every rule: a problem in one field (a tagged rule without
+// its tag list) must not hide the problems of another (an age rule without countUnit).
+TEST(ParsePolicy, ReportsEveryProblemOfARule) {
+  const std::string text =
+      R"({"rules":[{"rulePriority":1,"selection":{"tagStatus":"tagged","countType":)"
+      R"("sinceImagePushed","countNumber":14},"action":{"type":"expire"}}]})";
+  auto parsed = parse_policy(text, "p.json");
+  ASSERT_FALSE(parsed.ok());
+  const std::string& message = parsed.error().message;
+  EXPECT_NE(message.find("rules[0].selection.tagStatus: \"tagged\" needs tagPrefixList"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("rules[0].selection.countUnit: missing; sinceImagePushed needs"),
+            std::string::npos)
+      << message;
+}
+
+TEST(ParsePolicy, ReportsEveryProblemOfEveryRule) {
+  // Rule 1: a bad tag pattern and sinceImagePulled with expire; rule 2: a bad countType and a
+  // transition without its target; rule 3: an invalid storageClass and a countUnit on a count rule.
+  const std::string text = doc(
+      {rule(1, R"("tagStatus":"tagged","tagPatternList":["a b"],"countType":"sinceImagePulled",)"
+               R"("countUnit":"days","countNumber":30)"),
+       rule(2, R"("tagStatus":"any","countType":"sinceForever","countNumber":3)",
+            R"("type":"transition")"),
+       rule(3, R"("tagStatus":"untagged","storageClass":"cold","countType":"imageCountMoreThan",)"
+               R"("countUnit":"days","countNumber":3)")});
+  auto parsed = parse_policy(text, "p.json");
+  ASSERT_FALSE(parsed.ok());
+  const std::string& message = parsed.error().message;
+  for (const char* expected :
+       {"rules[0].selection.tagPatternList[0]: contains ' '",
+        "rules[0].action.type: sinceImagePulled cannot \"expire\"",
+        "rules[1].selection.countType: \"sinceForever\" is not one of",
+        "rules[1].action.targetStorageClass: missing; a transition needs",
+        "rules[2].selection.storageClass: \"cold\" is not one of",
+        "rules[2].selection.countUnit: not allowed with imageCountMoreThan"}) {
+    EXPECT_NE(message.find(expected), std::string::npos) << expected << "\n" << message;
+  }
 }
 
 struct Invalid {

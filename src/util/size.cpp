@@ -30,11 +30,15 @@ double monthly_cost(std::uint64_t bytes, double price_per_gb_month) {
   return static_cast<double>(bytes) / k_bytes_per_gb * price_per_gb_month;
 }
 
-std::string counted(std::uint64_t count, std::string_view singular, std::string_view plural) {
-  std::string digits = std::to_string(count);
+std::string thousands(std::uint64_t n) {
+  std::string digits = std::to_string(n);
   for (auto at = static_cast<std::ptrdiff_t>(digits.size()) - 3; at > 0; at -= 3)
     digits.insert(static_cast<std::size_t>(at), ",");
-  return digits + " " + std::string(count == 1 ? singular : plural);
+  return digits;
+}
+
+std::string counted(std::uint64_t count, std::string_view singular, std::string_view plural) {
+  return thousands(count) + " " + std::string(count == 1 ? singular : plural);
 }
 
 }  // namespace regsweep

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
+#include <map>
 #include <thread>
 
 #include "support/use_case_fixture.hpp"
@@ -179,6 +181,48 @@ TEST(WorkspaceSnapshot, ASnapshotIsReadOnly) {
   EXPECT_EQ(workspace.delete_preview(0, "app", {"sha256:a1"}).status, 403);
   EXPECT_EQ(workspace.start_delete(0, "app", {"sha256:a1"}, "app", 1, 1).status, 403);
   EXPECT_EQ(workspace.put_policy("{}", nlohmann::json::array(), "install").status, 403);
+}
+
+TEST_F(WorkspaceTest, TheJournalViewReadsOldAndNewFieldNames) {
+  // A journal an older regsweep wrote (registry, repository, digest, tags, sizeBytes), then lines
+  // of today's (ECR's names, docs/output.md): the UI shows both runs, sizes and all.
+  {
+    std::ofstream out(fixture.journal_path());
+    out << R"({"digest":"sha256:old","kind":"intent","reason":"r","region":"us-east-1",)"
+           R"("registry":"111111111111","repository":"app","runId":"run-old","sizeBytes":100,)"
+           R"("tags":["v0"],"time":"2024-05-01T12:00:00Z"})"
+        << "\n"
+        << R"({"digest":"sha256:old","kind":"result","outcome":"deleted","reason":"",)"
+           R"("region":"us-east-1","registry":"111111111111","repository":"app",)"
+           R"("runId":"run-old","sizeBytes":100,"tags":["v0"],"time":"2024-05-01T12:00:01Z"})"
+        << "\n"
+        << R"({"imageDigest":"sha256:new","imageSizeInBytes":200,"imageTags":["v9"],)"
+           R"("kind":"intent","reason":"r","region":"us-east-1","registryId":"111111111111",)"
+           R"("repositoryName":"app","runId":"run-new","time":"2024-05-02T12:00:00Z"})"
+        << "\n"
+        << R"({"imageDigest":"sha256:new","imageSizeInBytes":200,"imageTags":["v9"],)"
+           R"("kind":"result","outcome":"deleted","reason":"","region":"us-east-1",)"
+           R"("registryId":"111111111111","repositoryName":"app","runId":"run-new",)"
+           R"("time":"2024-05-02T12:00:01Z"})"
+        << "\n";
+  }
+  const Answer journal = workspace->journal("", "deleted", "", "", 100);
+  ASSERT_EQ(journal.status, 200) << journal.body.dump();
+  EXPECT_EQ(journal.body["badLines"], 0);
+  ASSERT_EQ(journal.body["entries"].size(), 2u) << journal.body.dump();
+  std::map<std::string, std::pair<std::string, std::uint64_t>> shown;  // digest: tag, size
+  for (const auto& entry : journal.body["entries"]) {
+    EXPECT_EQ(entry["repository"], "app");
+    EXPECT_EQ(entry["registry"], "111111111111");
+    ASSERT_EQ(entry["tags"].size(), 1u);
+    shown[entry["digest"]] = {entry["tags"][0], entry["size"]};
+  }
+  EXPECT_EQ(shown, (std::map<std::string, std::pair<std::string, std::uint64_t>>{
+                       {"sha256:old", {"v0", 100}}, {"sha256:new", {"v9", 200}}}));
+  ASSERT_EQ(journal.body["runs"].size(), 2u);
+  EXPECT_EQ(journal.body["runs"][0]["bytes"].get<std::uint64_t>() +
+                journal.body["runs"][1]["bytes"].get<std::uint64_t>(),
+            300u);
 }
 
 }  // namespace

@@ -25,6 +25,7 @@ import unittest
 import urllib.parse
 
 import servers
+from documents import REPOSITORY
 
 REGSWEEP = os.environ.get("REGSWEEP_BIN", str(pathlib.Path(__file__).resolve().parents[2] / "build" / "regsweep"))
 ACCOUNT = "123456789012"          # the emulator's default account
@@ -157,7 +158,7 @@ sso_registration_scopes = sso:account:access
         self.login("corp", iso(3600))
         result = self.plan("dev")
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual([r["repositoryName"] for r in json.loads(result.stdout)["repositories"]], ["app"])
+        self.assertEqual([r[REPOSITORY] for r in json.loads(result.stdout)["repositories"]], ["app"])
         path, query, token = FakePortal.seen[0]
         self.assertEqual(path, "/federation/credentials")
         self.assertEqual(query, {"account_id": [ACCOUNT], "role_name": [ROLE]})
@@ -234,7 +235,7 @@ class TestExternalId(unittest.TestCase):
         self.assertEqual(wrong.returncode, 1, wrong.stderr)
         allowed = self.plan("--external-id", "ext-4242")
         self.assertEqual(allowed.returncode, 0, allowed.stderr)
-        self.assertEqual(json.loads(allowed.stdout)["repositories"][0]["repositoryName"], "app")
+        self.assertEqual(json.loads(allowed.stdout)["repositories"][0][REPOSITORY], "app")
 
     def test_a_run_configs_external_id(self):
         config = self.work / "regsweep.yaml"
@@ -300,7 +301,7 @@ class TestInUseAcrossAccountsAndRegions(unittest.TestCase):
         env["AWS_ENDPOINT_URL_STS"] = self.moto.endpoint
         result = subprocess.run([REGSWEEP, "inuse", "scan", "--lambda", "--role-arn", role_arn,
                                  "--region", "us-east-1", "--region", "eu-west-1",
-                                 "--endpoint-url", self.moto.endpoint, "-o", out],
+                                 "--endpoint-url", self.moto.endpoint, "--output-file", out],
                                 env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
         self.assertEqual(result.returncode, 0, result.stderr)
         doc = json.loads(pathlib.Path(out).read_text())
@@ -315,7 +316,7 @@ class TestInUseAcrossAccountsAndRegions(unittest.TestCase):
         keep = os.path.join(self.tmp, "keep.txt")
         pathlib.Path(keep).write_text("v1\n")
         result = subprocess.run([REGSWEEP, "inuse", "scan", "--keep-file", keep, "--region", "us-east-1",
-                                 "-o", os.path.join(self.tmp, "x.json")], env=servers.aws_env(),
+                                 "--output-file", os.path.join(self.tmp, "x.json")], env=servers.aws_env(),
                                 stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
         self.assertEqual(result.returncode, 2, result.stderr)
         self.assertIn("they choose where --ecs and --lambda scan", result.stderr)

@@ -120,7 +120,7 @@ class CredentialChainE2E(unittest.TestCase):
 
     def snapshot(self, env, *args):
         out = os.path.join(self.tmp, "snapshot.json")
-        proc = subprocess.run([REGSWEEP, "snapshot", "--endpoint-url", self.emulator.endpoint, "-o", out,
+        proc = subprocess.run([REGSWEEP, "snapshot", "--endpoint-url", self.emulator.endpoint, "--output-file", out,
                                "--quiet", *args], env=env, capture_output=True, text=True, timeout=120)
         return proc, out
 

@@ -72,7 +72,11 @@ class Completion(unittest.TestCase):
         self.assertEqual(self.bash_complete("regsweep", "policy", "put", "--ou"), ["--output"])
         self.assertEqual(self.bash_complete("regsweep", "inuse", "scan", "--ke"), ["--keep-file"])
         self.assertEqual(self.bash_complete("regsweep", "journal", "show", "--"),
-                         ["--help", "--journal", "--output", "--since"])
+                         ["--debug", "--help", "--journal", "--max-rows", "--output", "--since",
+                          "--verbose"])
+        # The global flags (-v, --debug) work after any subcommand, so they are offered there.
+        self.assertEqual(self.bash_complete("regsweep", "policy", "put", "--de"), ["--debug"])
+        self.assertEqual(self.bash_complete("regsweep", "plan", "merge", "-v"), ["-v"])
         # Flags of plan are not offered after apply's subcommand path, and vice versa.
         self.assertNotIn("--yes", self.bash_complete("regsweep", "plan", "--"))
         self.assertIn("--yes", self.bash_complete("regsweep", "apply", "--"))
@@ -81,12 +85,14 @@ class Completion(unittest.TestCase):
                                             "json", "--out"), ["--output"])
 
     def test_bash_completes_choices_and_file_names(self):
-        self.assertEqual(self.bash_complete("regsweep", "plan", "--output", ""), ["json", "table"])
+        self.assertEqual(self.bash_complete("regsweep", "plan", "--output", ""),
+                         ["json", "table", "text"])
         self.assertEqual(self.bash_complete("regsweep", "plan", "--output", "=", "j"), ["json"])
         self.assertEqual(self.bash_complete("regsweep", "completion", ""), ["bash", "fish", "zsh"])
         self.assertEqual(self.bash_complete("regsweep", "plan", "--policy", "pol"),
                          ["policies", "policy.json"])
-        self.assertEqual(self.bash_complete("regsweep", "plan", "-o", "sn"), ["snapshot.json"])
+        self.assertEqual(self.bash_complete("regsweep", "plan", "--save-plan", "sn"),
+                         ["snapshot.json"])
         self.assertEqual(self.bash_complete("regsweep", "policy", "validate", "policies/s"),
                          ["policies/standard.json"])
         self.assertEqual(self.bash_complete("regsweep", "plan", "--concurrency", ""), [])
@@ -105,11 +111,12 @@ class Completion(unittest.TestCase):
         self.assertEqual(complete("regsweep policy "), sorted(help_subcommands("policy")))
         self.assertEqual(complete("regsweep inuse "), ["scan"])
         self.assertEqual(complete("regsweep policy put --ou"), ["--output"])
-        self.assertEqual(complete("regsweep plan --output "), ["json", "table"])
+        self.assertEqual(complete("regsweep plan --output "), ["json", "table", "text"])
         self.assertEqual(complete("regsweep plan --policy pol"), ["policies/", "policy.json"])
         # After plan's options: its one subcommand (plan merge), no files.
         self.assertEqual(complete("regsweep plan --policy x --output json "), ["merge"])
-        self.assertEqual(complete("regsweep plan merge --"), ["--help", "--output-file"])
+        self.assertEqual(complete("regsweep plan merge --"),
+                         ["--debug", "--help", "--max-rows", "--output", "--save-plan", "--verbose"])
 
     @unittest.skipUnless(shutil.which("zsh"), "zsh is not installed")
     def test_zsh_script_parses_and_registers_when_sourced(self):

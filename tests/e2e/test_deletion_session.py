@@ -6,6 +6,7 @@ also when the later run has nothing left to delete there; two accounts with the 
 names in one region neither lock nor settle each other; delete keeps what apply keeps (an untagged
 image pushed seconds ago survives until --min-age 0s); journal records carry the account id and
 region."""
+from documents import DIGEST, PLAN_SCHEMA, REGISTRY_ID, REGISTRY_LABEL  # noqa: F401
 import json
 import os
 import pathlib
@@ -163,7 +164,7 @@ class TestOneSessionForEveryPathThatDeletes(SessionCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         records = self.records()["records"]
         self.assertTrue(records)
-        self.assertEqual({(r["registry"], r["region"]) for r in records}, {(ACCOUNT_A, "us-east-1")})
+        self.assertEqual({(r[REGISTRY_ID], r["region"]) for r in records}, {(ACCOUNT_A, "us-east-1")})
 
     def test_delete_keeps_an_untagged_image_pushed_seconds_ago_until_min_age_zero(self):
         fresh = image("building", age_days=20 / DAY)
@@ -193,7 +194,7 @@ class TestTwoAccountsOneRegion(SessionCase):
         self.assertEqual(self.left(self.b), {digest("v1")})
         after_b = self.records()
         self.assertEqual(after_b["interrupted"], before["interrupted"], "B settled A's intents")
-        self.assertTrue([r for r in after_b["records"] if r["registry"] == ACCOUNT_B])
+        self.assertTrue([r for r in after_b["records"] if r[REGISTRY_ID] == ACCOUNT_B])
         # A's own next run settles them, and while it deletes (slowly) in team/app, B's run in
         # its own team/app is not locked out.
         self.b.admin("PUT", "/_emulator/state", seed())
@@ -212,7 +213,7 @@ class TestTwoAccountsOneRegion(SessionCase):
         self.assertEqual(records["interrupted"], 0)
         settled = [r for r in records["records"] if "after interruption" in r.get("reason", "")]
         self.assertEqual(len(settled), before["interrupted"])
-        self.assertEqual({r["registry"] for r in settled}, {ACCOUNT_A})
+        self.assertEqual({r[REGISTRY_ID] for r in settled}, {ACCOUNT_A})
 
 
 if __name__ == "__main__":

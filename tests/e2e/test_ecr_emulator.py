@@ -169,7 +169,7 @@ class TestPlanAndApply(RegsweepCase):
 
     def test_snapshot_round_trip_gives_the_same_plan(self):
         path = os.path.join(self.tmp, "snap.json")
-        result = self.regsweep("snapshot", "-o", path)
+        result = self.regsweep("snapshot", "--output-file", path)
         self.assertEqual(result.returncode, 0, result.stderr)
         now = str(int(NOW))
         live = self.plan_json("--now", now)

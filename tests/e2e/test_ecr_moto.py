@@ -112,7 +112,7 @@ class TestAgainstMoto(unittest.TestCase):
 
     def test_snapshot_lists_every_image(self):
         path = os.path.join(self.tmp, "snap.json")
-        result = self.regsweep("snapshot", "-o", path)
+        result = self.regsweep("snapshot", "--output-file", path)
         self.assertEqual(result.returncode, 0, result.stderr)
         with open(path) as f:
             snap = json.load(f)

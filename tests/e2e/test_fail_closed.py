@@ -6,6 +6,7 @@ Then the defects found by probing, one test each: a keep file that is a director
 ConfigMap is read as its files, an empty one refused), a saved plan applied in another account,
 --now in the future against --min-age, duplicate keys in a config, NaN and negative limits,
 aborts, globs that match nothing, escapes in names and plurals."""
+from documents import DIGEST, PLAN_SCHEMA, REGISTRY_ID, REGISTRY_LABEL  # noqa: F401
 import json
 import os
 import pathlib
@@ -148,10 +149,10 @@ class TestEveryFileFlagFailsClosed(FailClosedCase):
             ("policy file", ["policy", "validate", bad]),
             ("--config", ["run", "--config", bad, "--yes"]),
             ("keep_files", ["run", "--config", config, "--yes"]),
-            ("--keep-file", ["inuse", "scan", "--keep-file", bad, "-o", os.path.join(self.tmp, "o.json")]),
-            ("--kubernetes-json", ["inuse", "scan", "--kubernetes-json", bad, "-o", os.path.join(self.tmp, "o.json")]),
-            ("--in-use", ["inuse", "scan", "--in-use", bad, "-o", os.path.join(self.tmp, "o.json")]),
-            ("--kubeconfig", ["inuse", "scan", "--kubeconfig", bad, "-o", os.path.join(self.tmp, "o.json")]),
+            ("--keep-file", ["inuse", "scan", "--keep-file", bad, "--output-file", os.path.join(self.tmp, "o.json")]),
+            ("--kubernetes-json", ["inuse", "scan", "--kubernetes-json", bad, "--output-file", os.path.join(self.tmp, "o.json")]),
+            ("--in-use", ["inuse", "scan", "--in-use", bad, "--output-file", os.path.join(self.tmp, "o.json")]),
+            ("--kubeconfig", ["inuse", "scan", "--kubeconfig", bad, "--output-file", os.path.join(self.tmp, "o.json")]),
         ]
 
     def test_every_file_flag_refuses_every_unreadable_input_and_deletes_nothing(self):
@@ -218,7 +219,7 @@ targets:
     def test_a_saved_plan_is_never_applied_in_another_account(self):
         other = servers.start_emulator(self, "--account-id", ACCOUNT_B, seed=seed())
         plan = os.path.join(self.tmp, "plan.json")
-        made = self.regsweep("plan", "--policy", self.policy, "--output", "json", "-o", plan)
+        made = self.regsweep("plan", "--policy", self.policy, "--output", "json", "--save-plan", plan)
         self.assertEqual(made.returncode, 0, made.stderr)
         with open(plan) as f:
             self.assertEqual({r["registryId"] for r in json.load(f)["repositories"]}, {ACCOUNT_A})
@@ -236,7 +237,7 @@ targets:
     def test_an_empty_registry_learns_its_account_from_sts(self):
         empty = servers.start_emulator(self, "--account-id", ACCOUNT_B, seed={"repositories": []})
         plan = os.path.join(self.tmp, "plan.json")
-        self.assertEqual(self.regsweep("plan", "--policy", self.policy, "-o", plan, "--quiet").returncode, 0)
+        self.assertEqual(self.regsweep("plan", "--policy", self.policy, "--save-plan", plan, "--quiet").returncode, 0)
         result = self.regsweep("apply", "--plan", plan, "--yes", server=empty,
                                env=self.env(AWS_ENDPOINT_URL_STS=empty.endpoint))
         self.assertEqual(result.returncode, 2, result.stderr)
@@ -311,7 +312,7 @@ targets:
         text = json.dumps(bad_policy).replace("untagged after 14 days", "caf\udce9").encode("utf-8", "surrogateescape")
         path = self.write("latin1-policy.json", text, mode="wb")
         for args in (["policy", "put", "--policy", path, "--all", "--yes"], ["policy", "validate", path],
-                     ["plan", "--policy", path, "-o", os.path.join(self.tmp, "p.json")]):
+                     ["plan", "--policy", path, "--save-plan", os.path.join(self.tmp, "p.json")]):
             with self.subTest(command=args[:2]):
                 result = self.regsweep(*args)
                 self.assertEqual(result.returncode, 2, result.stderr)
@@ -359,7 +360,7 @@ targets:
         self.assertEqual(result.returncode, 1, result.stderr)
         document = json.loads(result.stdout)
         self.assertEqual(document["skippedRepositories"], [])
-        self.assertEqual([s["registry"] for s in document["skippedRegistries"]], ["us-east-1"])
+        self.assertEqual([s[REGISTRY_LABEL] for s in document["skippedRegistries"]], ["us-east-1"])
         self.assertIn("registry us-east-1 could not be listed", result.stderr)
         self.assertIn("InvalidSignatureException", result.stderr)
 

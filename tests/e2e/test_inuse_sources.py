@@ -48,7 +48,7 @@ class TestLambda(unittest.TestCase):
         env = servers.aws_env()
         env.pop("AWS_ENDPOINT_URL", None)
         result = run("inuse", "scan", "--lambda", "--region", servers.REGION, "--endpoint-url",
-                     self.moto.endpoint, "-o", out, env=env)
+                     self.moto.endpoint, "--output-file", out, env=env)
         self.assertEqual(result.returncode, 0, result.stderr)
         doc = json.load(open(out))
         self.assertEqual(doc["sources"], [f"lambda {servers.REGION}"])
@@ -64,7 +64,7 @@ class TestLambda(unittest.TestCase):
         env.pop("AWS_ENDPOINT_URL", None)
         # Nothing listens there: every attempt fails; the scan must fail and write nothing.
         result = run("inuse", "scan", "--lambda", "--region", servers.REGION, "--endpoint-url",
-                     "http://127.0.0.1:9", "-o", out, env=env)
+                     "http://127.0.0.1:9", "--output-file", out, env=env)
         self.assertNotEqual(result.returncode, 0)
         self.assertFalse(os.path.exists(out))
 
@@ -140,7 +140,7 @@ contexts:
 
     def test_reads_every_workload_list_with_pagination(self):
         out = os.path.join(self.tmp, "in-use.json")
-        result = run("inuse", "scan", "--kubeconfig", self.kubeconfig, "--context", "test", "-o", out)
+        result = run("inuse", "scan", "--kubeconfig", self.kubeconfig, "--context", "test", "--output-file", out)
         self.assertEqual(result.returncode, 0, result.stderr)
         doc = json.load(open(out))
         images = sorted(r["image"] for r in doc["references"])
@@ -156,12 +156,12 @@ contexts:
     def test_a_refused_list_or_a_bad_context_fails_the_scan(self):
         out = os.path.join(self.tmp, "in-use.json")
         FakeKubernetes.status = 500
-        result = run("inuse", "scan", "--kubeconfig", self.kubeconfig, "--context", "test", "-o", out)
+        result = run("inuse", "scan", "--kubeconfig", self.kubeconfig, "--context", "test", "--output-file", out)
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("HTTP 500", result.stderr)
         self.assertNotIn(TOKEN, result.stderr)
         self.assertFalse(os.path.exists(out))
-        bad = run("inuse", "scan", "--kubeconfig", self.kubeconfig, "-o", out)  # current-context: no cluster
+        bad = run("inuse", "scan", "--kubeconfig", self.kubeconfig, "--output-file", out)  # current-context: no cluster
         self.assertEqual(bad.returncode, 2, bad.stderr)
         self.assertIn("no cluster named 'missing'", bad.stderr)
 

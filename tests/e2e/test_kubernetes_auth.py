@@ -113,7 +113,7 @@ contexts:
         return path
 
     def scan(self, config, env=None):
-        return subprocess.run([REGSWEEP, "inuse", "scan", "--kubeconfig", config, "-o", self.out],
+        return subprocess.run([REGSWEEP, "inuse", "scan", "--kubeconfig", config, "--output-file", self.out],
                               env=env or servers.aws_env(), stdin=subprocess.DEVNULL,
                               capture_output=True, text=True, timeout=120)
 
@@ -255,7 +255,7 @@ contexts:
 - name: tls
   context: {{cluster: local, user: sa}}
 """)
-        return subprocess.run([REGSWEEP, "inuse", "scan", "--kubeconfig", config, "-o", self.out],
+        return subprocess.run([REGSWEEP, "inuse", "scan", "--kubeconfig", config, "--output-file", self.out],
                               env=servers.aws_env(), stdin=subprocess.DEVNULL, capture_output=True,
                               text=True, timeout=120)
 
@@ -325,7 +325,7 @@ class TestClientCertificatesAndKubeconfigLists(unittest.TestCase):
         env = servers.aws_env()
         env.pop("KUBECONFIG", None)
         env.update(env_extra or {})
-        return subprocess.run([REGSWEEP, "inuse", "scan", *args, "-o", self.out], env=env,
+        return subprocess.run([REGSWEEP, "inuse", "scan", *args, "--output-file", self.out], env=env,
                               stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
 
     def test_client_certificate_files_and_data(self):
@@ -396,7 +396,7 @@ class TestInCluster(unittest.TestCase):
         self.out = os.path.join(self.tmp, "in-use.json")
 
     def scan(self, env):
-        return subprocess.run([REGSWEEP, "inuse", "scan", "--in-cluster", "-o", self.out], env=env,
+        return subprocess.run([REGSWEEP, "inuse", "scan", "--in-cluster", "--output-file", self.out], env=env,
                               stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
 
     def test_outside_a_pod_it_says_what_is_missing(self):

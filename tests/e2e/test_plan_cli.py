@@ -1,4 +1,5 @@
 """E2E: `regsweep plan` on snapshot files written by each test (the real binary, no cloud)."""
+from documents import DIGEST, PLAN_SCHEMA, REGISTRY_ID, REGISTRY_LABEL  # noqa: F401
 import json
 import os
 import pathlib
@@ -71,7 +72,7 @@ class PlanCli(unittest.TestCase):
 
     def test_json_lists_every_image_with_action_rule_and_reason(self):
         doc = self.plan_json()
-        self.assertEqual(doc["schemaVersion"], 1)
+        self.assertEqual(doc["schemaVersion"], PLAN_SCHEMA)
         self.assertEqual(doc["now"], NOW)
         repos = {r["repositoryName"]: r for r in doc["repositories"]}
         self.assertEqual(list(repos), ["team/app", "team/web", "other"])
@@ -108,8 +109,13 @@ class PlanCli(unittest.TestCase):
         self.assertNotIn("sha256", out.split("Plan at")[0].replace("DIGEST", ""))  # short digests only
         self.assertNotIn("v3 ", out)  # kept images are not listed
 
-    def test_default_output_is_json_when_stdout_is_not_a_terminal(self):
-        json.loads(self.plan().stdout)
+    def test_default_output_is_the_table_also_when_stdout_is_not_a_terminal(self):
+        # Issue 15: `plan ... > plan.txt` or `| less` gives the table people asked for, not JSON.
+        out = self.plan().stdout
+        self.assertIn("ACTION", out)
+        self.assertIn("Plan at ", out)
+        with self.assertRaises(json.JSONDecodeError):
+            json.loads(out)
 
     def test_repository_name_globs_filter(self):
         doc = self.plan_json("--repository-name", "team/*")

@@ -127,7 +127,7 @@ class PolicyFleetTest(unittest.TestCase):
     def test_get_exports_every_policy_and_delete_removes_them(self):
         out = pathlib.Path(self.work.name, "export")
         out.mkdir()
-        got = self.regsweep(self.us, "us-east-1", "policy", "get", "--all", "-o", str(out) + "/")
+        got = self.regsweep(self.us, "us-east-1", "policy", "get", "--all", "--output-file", str(out) + "/")
         self.assertEqual(got.returncode, 0, got.stderr)
         index = json.loads((out / "index.json").read_text())["policies"]
         self.assertEqual(len(index), 30)

@@ -8,6 +8,7 @@ run --check on a bad config exits 2 before any request; run without --yes change
 the expected images (none in excluded repositories); a second run --yes changes nothing;
 protections in the config (a keep file for every target, Kubernetes workloads for one) keep what
 they name, and an unreadable keep file stops the run before any request."""
+from documents import DIGEST, PLAN_SCHEMA, REGISTRY_ID, REGISTRY_LABEL  # noqa: F401
 import hashlib
 import json
 import os
@@ -322,7 +323,7 @@ class FleetPlanApplyPreviewTest(FleetCase):
                                *self.fleet_args())
         self.assertEqual(result.returncode, 0, result.stderr)
         plan = json.loads(result.stdout)
-        self.assertEqual(plan["schemaVersion"], 1)
+        self.assertEqual(plan["schemaVersion"], PLAN_SCHEMA)
         self.assertEqual(sorted(s["label"] for s in plan["sources"]),
                          sorted(f"{a}/{r}" for a in (ACCOUNT_A, ACCOUNT_B) for r in REGIONS))
         self.assertEqual(len(plan["repositories"]), 160)

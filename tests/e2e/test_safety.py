@@ -9,6 +9,7 @@ Each test runs one hazard -- the plain apply, an image re-tagged between listing
 throttling + 5xx + dropped connections, a run killed (SIGKILL) between journal intent and result and
 then resumed -- and asserts the same two things from the emulator's state and the journal: not one
 protected image was deleted, and every journal intent has a result."""
+from documents import DIGEST, PLAN_SCHEMA, REGISTRY_ID, REGISTRY_LABEL  # noqa: F401
 import hashlib
 import json
 import os
@@ -150,7 +151,7 @@ class SafetyCase(unittest.TestCase):
         results = [r for r in doc["records"] if r["kind"] == "result"]
         self.assertEqual(len(intents), len(results))
         for r in intents:
-            self.assertNotIn(r["digest"], self.protected, "a protected image reached a delete call")
+            self.assertNotIn(r[DIGEST], self.protected, "a protected image reached a delete call")
             self.assertTrue("manifest" in r or "manifestNote" in r, r)
         return left, doc
 
@@ -172,10 +173,10 @@ class TestSafety(SafetyCase):
         self.assertEqual(result.returncode, 0, result.stderr + result.stdout[-2000:])
         left, doc = self.assert_safe_and_journal_complete()
         self.assertEqual(set(left), self.protected)
-        deleted = {r["digest"] for r in doc["records"] if r.get("outcome") == "deleted"}
+        deleted = {r[DIGEST] for r in doc["records"] if r.get("outcome") == "deleted"}
         self.assertEqual(deleted, self.expiring)
         # Manifests were fetched before deletion and journaled (plain images included).
-        with_manifest = {r["digest"] for r in doc["records"] if r["kind"] == "intent" and "manifest" in r}
+        with_manifest = {r[DIGEST] for r in doc["records"] if r["kind"] == "intent" and "manifest" in r}
         self.assertEqual(with_manifest, self.expiring)
 
     def test_an_image_retagged_between_listing_and_deleting_survives(self):

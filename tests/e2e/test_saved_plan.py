@@ -1,10 +1,11 @@
-"""`regsweep plan -o FILE` then `regsweep apply --plan FILE` against ecr-emulator (issue 6).
+"""`regsweep plan --save-plan FILE` then `regsweep apply --plan FILE` against ecr-emulator (issue 6).
 
 A saved plan is applied later: only what it lists as expire may be deleted, each image is checked
 again (gone, re-tagged), today's protections apply again (a newly deployed image survives), and an
 image pushed after the plan is never touched even when the policy would expire it now. Reuses the
 scenario of test_safety (multi-arch index with children and a signature, a Kubernetes pin).
 """
+from documents import DIGEST, PLAN_SCHEMA, REGISTRY_ID, REGISTRY_LABEL  # noqa: F401
 import json
 import os
 import subprocess
@@ -17,7 +18,7 @@ class TestSavedPlan(SafetyCase):
     def save_plan(self, *extra):
         path = os.path.join(self.tmp, "plan.json")
         result = self.regsweep("plan", "--policy", self.policy, "--kubernetes-json", self.kubernetes,
-                               "--output", "json", "-o", path, *extra)
+                               "--output", "json", "--save-plan", path, *extra)
         self.assertEqual(result.returncode, 0, result.stderr)
         with open(path) as f:
             saved = json.load(f)
@@ -34,7 +35,7 @@ class TestSavedPlan(SafetyCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         left, doc = self.assert_safe_and_journal_complete()
         self.assertEqual(set(left), self.protected)
-        deleted = {r["digest"] for r in doc["records"] if r.get("outcome") == "deleted"}
+        deleted = {r[DIGEST] for r in doc["records"] if r.get("outcome") == "deleted"}
         self.assertEqual(deleted, self.expiring)
 
     def test_changes_since_the_plan_are_respected(self):
@@ -66,7 +67,7 @@ class TestSavedPlan(SafetyCase):
         self.assertIn(deployed, left)
         self.assertIn(sha("late-arrival"), left)
         self.assertEqual(set(left), self.protected | {retagged, deployed, sha("late-arrival")})
-        deleted = {r["digest"] for r in doc["records"] if r.get("outcome") == "deleted"}
+        deleted = {r[DIGEST] for r in doc["records"] if r.get("outcome") == "deleted"}
         self.assertEqual(deleted, self.expiring - {retagged, deployed})
 
     def test_bad_saved_plans_delete_nothing(self):
@@ -74,15 +75,15 @@ class TestSavedPlan(SafetyCase):
         with open(path) as f:
             saved = json.load(f)
         before = self.survivors()
-        saved["schemaVersion"] = 2
-        wrong_version = self.write("v2.json", saved)
+        saved["schemaVersion"] = PLAN_SCHEMA + 1
+        wrong_version = self.write("v-next.json", saved)
         result = self.apply_plan(wrong_version)
         self.assertEqual(result.returncode, 2, result.stderr)
         self.assertIn("schemaVersion", result.stderr)
         both = self.regsweep("apply", "--plan", path, "--policy", self.policy, "--yes")
         self.assertEqual(both.returncode, 2, both.stderr)
         self.assertIn("either --policy", both.stderr)
-        saved["schemaVersion"] = 1
+        saved["schemaVersion"] = PLAN_SCHEMA
         for repo in saved["repositories"]:
             repo["region"] = "ap-south-1"  # made elsewhere: not the registry opened now
         elsewhere = self.write("elsewhere.json", saved)

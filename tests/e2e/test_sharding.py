@@ -7,8 +7,8 @@ shards started at once (`run --config --yes`, the index from JOB_COMPLETION_INDE
 Kubernetes Indexed Job) leave every registry exactly as one unsharded run does, and no registry is
 touched by two shards: each registry's ECR calls come from the one shard the documented
 assignment — (FNV-1a-64("ACCOUNT/REGION") >> 32) mod N, computed here independently — names.
-Shard plans (`plan -o`) merged with `plan merge` equal one unsharded plan, and `apply --plan
-merged.json` by shard deletes exactly what it lists."""
+Shard plans (`plan --save-plan`) merged with `plan merge --save-plan` equal one unsharded plan,
+and `apply --plan merged.json` by shard deletes exactly what it lists."""
 import json
 import os
 import pathlib
@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import unittest
 
+from documents import DIGEST, PLAN_SCHEMA, REGISTRY_ID, REPOSITORY
 from fleet_router import FleetRouter
 from test_run_config import ACCOUNT_A, ACCOUNT_B, REGIONS, ROLE_A, ROLE_B, FleetCase, seed
 import servers
@@ -47,6 +48,12 @@ class ShardingTest(FleetCase):
         env.pop("AWS_ENDPOINT_URL", None)
         env["AWS_ENDPOINT_URL_STS"] = router.endpoint
         env["XDG_STATE_HOME"] = str(self.work / name / "state")  # a machine of its own
+        env.update(extra or {})
+        return env
+
+    def plain_env(self, extra=None):
+        """An environment without REGSWEEP_OUTPUT (unless given): the default format is tested."""
+        env = {k: v for k, v in os.environ.items() if k != "REGSWEEP_OUTPUT"}
         env.update(extra or {})
         return env
 
@@ -127,26 +134,29 @@ targets:
             self.assertEqual(touched, {k for k, s in self.owner.items() if s == i}, f"shard {i}")
 
     def plan_content(self, document):
-        return {(r["registryId"], r["region"], r["repositoryName"]):
-                sorted(i["imageDigest"] for i in r["images"] if i["action"] == "expire")
+        return {(r[REGISTRY_ID], r["region"], r[REPOSITORY]):
+                sorted(i[DIGEST] for i in r["images"] if i["action"] == "expire")
                 for r in document["repositories"]}
 
     def test_shard_plans_merge_into_the_unsharded_plan_and_apply_by_shard(self):
         common = ["--policy", str(self.work / "cleanup.json"), "--role-arn", ROLE_A, "--role-arn", ROLE_B,
                   "--region", REGIONS[0], "--region", REGIONS[1], "--now", "2030-01-01"]
         whole = self.finish([self.start(["plan", *common, "--endpoint-url", self.router.endpoint,
-                                         "-o", str(self.work / "whole.json"), "--output", "json"],
+                                         "--save-plan", str(self.work / "whole.json"), "--output", "json"],
                                         self.env("whole", self.router))])[0]
         self.assertEqual(whole[0], 0, whole[2])
         processes = [self.start(["plan", *common, "--endpoint-url", self.routers[i].endpoint,
                                  "--shard-index", str(i), "--shard-count", str(SHARDS),
-                                 "-o", str(self.work / f"plan-{i}.json"), "--output", "json"],
+                                 "--save-plan", str(self.work / f"plan-{i}.json"), "--output", "json"],
                                 self.env(f"plan-{i}", self.routers[i])) for i in range(SHARDS)]
         for i, (code, _, err) in enumerate(self.finish(processes)):
             self.assertEqual(code, 0, f"shard {i}: {err}")
             shard_doc = json.loads((self.work / f"plan-{i}.json").read_text())
+            self.assertEqual(shard_doc["schemaVersion"], PLAN_SCHEMA)
             self.assertEqual(shard_doc["shard"], {"index": i, "count": SHARDS})
             self.assertEqual(len(shard_doc["sources"]), sum(1 for s in self.owner.values() if s == i))
+            for source in shard_doc["sources"]:
+                self.assertEqual(source["label"], f"{source[REGISTRY_ID]}/{source['region']}")
 
         # A shard's plan missing, or given twice, is refused; all of them merge.
         missing = subprocess.run([REGSWEEP, "plan", "merge", *(str(self.work / f"plan-{i}.json") for i in range(3))],
@@ -156,15 +166,42 @@ targets:
         twice = subprocess.run([REGSWEEP, "plan", "merge", *(str(self.work / f"plan-{i}.json") for i in range(4)),
                                 str(self.work / "plan-0.json")], capture_output=True, text=True, timeout=60)
         self.assertEqual(twice.returncode, 2, twice.stderr)
+        shard_plans = [str(self.work / f"plan-{i}.json") for i in range(4)]
         merged_path = self.work / "merged.json"
-        merge = subprocess.run([REGSWEEP, "plan", "merge", *(str(self.work / f"plan-{i}.json") for i in range(4)),
-                                "-o", str(merged_path)], capture_output=True, text=True, timeout=60)
+        merge = subprocess.run([REGSWEEP, "plan", "merge", *shard_plans, "--save-plan", str(merged_path)],
+                               capture_output=True, text=True, timeout=60, env=self.plain_env())
         self.assertEqual(merge.returncode, 0, merge.stderr)
         merged = json.loads(merged_path.read_text())
         unsharded = json.loads((self.work / "whole.json").read_text())
+        self.assertEqual(merged["schemaVersion"], PLAN_SCHEMA)
         self.assertEqual(self.plan_content(merged), self.plan_content(unsharded))
         self.assertEqual(merged["totals"], unsharded["totals"])
         self.assertEqual(len(merged["sources"]), 4)
+        self.assertTrue(all(REGISTRY_ID in s and "account" not in s for s in merged["sources"]))
+        # Like every command, a table by default (not the document, even into a pipe): a row per
+        # shard's plan and the totals; --output json is the document --save-plan wrote; text is a
+        # PLAN record per plan and the TOTALS record.
+        self.assertEqual(merge.stdout.splitlines()[0].split(), ["PLAN", "SHARD", "REGISTRIES", "REPOSITORIES",
+                                                               "IMAGES", "EXPIRE", "FREED", "TRANSITION",
+                                                               "SKIPPED"])
+        self.assertIn("Merged 4 plans: 4 registries,", merge.stdout)
+        self.assertIn(f"Saved to {merged_path}", merge.stdout)
+        as_json = subprocess.run([REGSWEEP, "plan", "merge", *shard_plans, "--output", "json"],
+                                 capture_output=True, text=True, timeout=60, env=self.plain_env())
+        self.assertEqual(as_json.returncode, 0, as_json.stderr)
+        self.assertEqual(as_json.stdout, merged_path.read_text())
+        as_text = subprocess.run([REGSWEEP, "plan", "merge", *shard_plans], capture_output=True, text=True,
+                                 timeout=60, env=self.plain_env({"REGSWEEP_OUTPUT": "text"}))
+        self.assertEqual(as_text.returncode, 0, as_text.stderr)
+        records = [line.split("\t") for line in as_text.stdout.splitlines()]
+        self.assertEqual([r[0] for r in records], ["PLAN"] * 4 + ["TOTALS"])
+        self.assertEqual([r[1] for r in records[:4]], shard_plans)
+        self.assertEqual([(r[2], r[3]) for r in records[:4]], [(str(i), str(SHARDS)) for i in range(4)])
+        self.assertEqual(int(records[4][3]), merged["totals"]["expiring"])
+        old_flag = subprocess.run([REGSWEEP, "plan", "merge", *shard_plans, "-o", str(merged_path)],
+                                  capture_output=True, text=True, timeout=60, env=self.plain_env())
+        self.assertEqual(old_flag.returncode, 2)
+        self.assertIn("--save-plan FILE", old_flag.stderr)
 
         # The merged plan applied by shard, all at once: exactly what it lists is deleted.
         for router in self.routers:

@@ -306,8 +306,8 @@ test('select 3 images with shift-click, see the impact, type to confirm, delete;
   // And the journal: an intent and a result for each.
   const journal = JSON.parse(regsweep(['journal', 'show', '--journal', path.join(work, 'journal.jsonl'), '--output', 'json']));
   for (const d of digests) {
-    assert.ok(journal.records.some((r) => r.digest === d && r.kind === 'intent'), `no intent for ${d}`);
-    assert.ok(journal.records.some((r) => r.digest === d && r.kind === 'result' && r.outcome === 'deleted'), `no result for ${d}`);
+    assert.ok(journal.records.some((r) => r.imageDigest === d && r.kind === 'intent'), `no intent for ${d}`);
+    assert.ok(journal.records.some((r) => r.imageDigest === d && r.kind === 'result' && r.outcome === 'deleted'), `no result for ${d}`);
   }
 });
 
