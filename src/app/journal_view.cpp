@@ -28,6 +28,7 @@ Result<JournalView> read_journal_view(const std::string& path, const GetEnv& env
     JournalRecord& r = contents->records[i];
     JournalEntry e;
     e.kind = std::string(to_string(r.kind));
+    e.action = std::string(to_string(r.action));
     e.run_id = std::move(r.run_id);
     e.timestamp = r.timestamp;
     e.registry = std::move(r.registry);

@@ -15,7 +15,8 @@
 namespace regsweep {
 
 struct JournalEntry {
-  std::string kind;  // "intent" | "result"
+  std::string kind;    // "intent" | "result"
+  std::string action;  // "delete", "archive", "restore", "put" (journal restore)
   std::string run_id;
   EpochMillis timestamp = 0;
   std::string registry;
@@ -26,7 +27,8 @@ struct JournalEntry {
   std::optional<std::uint64_t> size_bytes;
   std::optional<int> rule_priority;
   std::string reason;
-  std::string outcome;  // "deleted", "failed", "skipped", "gone"; "" for an intent
+  std::string
+      outcome;  // "deleted", "archived", "restored", "failed", "skipped", "gone"; "" for an intent
   std::string error_code;
   bool interrupted = false;  // an intent without a result
 };

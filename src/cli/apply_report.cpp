@@ -65,7 +65,10 @@ std::string section_table(const ApplyReport& report, ItemResult result, const st
   Table table({{"REPOSITORY"},
                {"IMAGE"},
                {"TAGS"},
-               {deleted ? "FREED" : done ? "SIZE" : "CODE", done ? Align::right : Align::left},
+               {deleted ? "FREED"
+                : done  ? "SIZE"
+                        : "CODE",
+                done ? Align::right : Align::left},
                {done ? "REASON" : "DETAIL"}});
   for (const auto& o : report.outcomes) {
     if (o.result != result) continue;
@@ -102,10 +105,12 @@ void render_text(const ApplyReport& report, const ApplyRenderOptions& options, d
   }
   char money[64];
   std::snprintf(money, sizeof money, "%.2f", savings);
-  text += text_record({"TOTALS", std::to_string(report.deleted), std::to_string(report.failed),
-                       std::to_string(report.skipped), std::to_string(report.gone),
-                       std::to_string(options.skipped_repositories),
-                       std::to_string(report.bytes_freed), money});
+  text +=
+      text_record({"TOTALS", std::to_string(report.deleted), std::to_string(report.failed),
+                   std::to_string(report.skipped), std::to_string(report.gone),
+                   std::to_string(options.skipped_repositories), std::to_string(report.bytes_freed),
+                   money, std::to_string(report.archived), std::to_string(report.restored),
+                   std::to_string(report.bytes_archived), std::to_string(report.bytes_restored)});
   write_stdout(text);
 }
 

@@ -59,6 +59,7 @@ std::string render_table(const std::vector<const JournalRecord*>& records, const
                          std::size_t max_rows) {
   Table table({{"TIME"},
                {"KIND"},
+               {"ACTION"},
                {"OUTCOME"},
                {"REPOSITORY"},
                {"DIGEST"},
@@ -69,7 +70,8 @@ std::string render_table(const std::vector<const JournalRecord*>& records, const
   for (const auto* r : records) {
     if (max_rows != 0 && table.rows() >= max_rows) break;
     table.add({format_iso8601(r->timestamp), std::string(to_string(r->kind)),
-               outcome_text(*r, open), r->repository, short_digest(r->digest), join(r->tags),
+               std::string(to_string(r->action)), outcome_text(*r, open), r->repository,
+               short_digest(r->digest), join(r->tags),
                r->rule_priority ? std::to_string(*r->rule_priority) : "-",
                r->size_bytes ? format_bytes(*r->size_bytes) : "-",
                r->error_code.empty() ? r->reason : r->error_code + ": " + r->reason});
@@ -87,7 +89,7 @@ std::string render_text(const std::vector<const JournalRecord*>& records, const 
                         r->registry, r->region, r->repository, r->digest, tags,
                         r->rule_priority ? std::to_string(*r->rule_priority) : "",
                         r->size_bytes ? std::to_string(*r->size_bytes) : "", r->error_code,
-                        r->reason, r->run_id});
+                        r->reason, r->run_id, to_string(r->action)});
   }
   return out;
 }
@@ -100,6 +102,9 @@ std::string render_json(const std::vector<const JournalRecord*>& records,
   std::size_t interrupted = 0;
   for (const auto* r : records) {
     auto record = nlohmann::json::parse(to_journal_line(*r));
+    // The file leaves out the action of a deletion (older readers know only those); shown, every
+    // record says what it was.
+    record["action"] = to_string(r->action);
     if (open.count(r)) {
       record["interrupted"] = true;
       ++interrupted;

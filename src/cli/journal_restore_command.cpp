@@ -15,8 +15,8 @@
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
-#include "cli/table.hpp"
 #include "cli/source_options.hpp"
+#include "cli/table.hpp"
 #include "util/printable.hpp"
 #include "util/size.hpp"
 
@@ -87,7 +87,8 @@ int run_journal_restore(const JournalRestoreOptions& options) {
     for (const auto& tag : planned.tags_moved)
       std::cerr << "regsweep journal restore: " << printable(tag) << ": left there\n";
     if (!table) return;
-    write_stdout(planned.work.empty() ? "Nothing to put back.\n" : preview(planned, options.max_rows));
+    write_stdout(planned.work.empty() ? "Nothing to put back.\n"
+                                      : preview(planned, options.max_rows));
     std::fflush(stdout);
   };
   const auto outcome = restore_from_journal(*opened, request, system_clock(), events);
@@ -116,7 +117,7 @@ void setup_journal_restore(CLI::App& sub, RunFunction& run) {
                  "Journal file (default: $XDG_STATE_HOME/regsweep/journal.jsonl or "
                  "~/.local/state/regsweep/journal.jsonl)");
   add_output_option(sub, options->output);
-  add_max_rows_option(sub, options->max_rows, "images listed per section");
+  add_max_rows_option(sub, options->max_rows, "images per section");
   sub.add_flag("--yes,-y", options->yes, "Put back without asking");
   sub.add_flag("--quiet,-q", options->quiet, "Totals and problems only");
   sub.callback([&run, options] { run = [options] { return run_journal_restore(*options); }; });

@@ -15,10 +15,10 @@
 #include "cli/cli_events.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
-#include "cli/output.hpp"
-#include "cli/table.hpp"
 #include "cli/number_flags.hpp"
+#include "cli/output.hpp"
 #include "cli/source_options.hpp"
+#include "cli/table.hpp"
 #include "util/printable.hpp"
 #include "util/size.hpp"
 
@@ -121,7 +121,8 @@ int run_restore(RestoreCommandOptions options) {
     for (const auto& name : planned.not_archived)
       std::cerr << "regsweep restore: " << printable(name) << ": not archived, left as it is\n";
     if (!table) return;
-    write_stdout(planned.work.empty() ? "Nothing to restore.\n" : preview(planned, options.max_rows));
+    write_stdout(planned.work.empty() ? "Nothing to restore.\n"
+                                      : preview(planned, options.max_rows));
     std::fflush(stdout);
   };
   const RestoreOutcome outcome = restore_images(*opened, request, system_clock(), events);
@@ -161,7 +162,7 @@ void setup_restore(CLI::App& sub, RunFunction& run) {
                  "ECR's restore fee in dollars per GB, for the preview (default 0.03)")
       ->check(finite_at_least(0));
   add_output_option(sub, options->output);
-  add_max_rows_option(sub, options->max_rows, "images listed per section");
+  add_max_rows_option(sub, options->max_rows, "images per section");
   sub.add_option("--journal", options->journal,
                  "Journal file (default: $XDG_STATE_HOME/regsweep/journal.jsonl or "
                  "~/.local/state/regsweep/journal.jsonl)");

@@ -14,7 +14,7 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 Error merge_error(const std::string& name, const std::string& problem) {
-  return make_error(ErrorCode::invalid_input, "plan merge: " + name + ": " + problem);
+  return make_error(ErrorCode::invalid_input, name + ": " + problem);
 }
 
 std::string string_of(const Json& object, const char* key) {
@@ -265,8 +265,7 @@ std::size_t size_of(const Json& doc, const char* key) {
 Result<MergedPlanSummary> merge_plan_documents(const std::vector<PlanText>& plans,
                                                JsonWriter::Sink sink) {
   if (plans.empty())
-    return make_error(ErrorCode::invalid_input,
-                      "plan merge: no plan given; fix: name the plan files");
+    return make_error(ErrorCode::invalid_input, "no plan given; fix: name the plan files");
   std::vector<Document> docs;
   for (const auto& plan : plans) {
     auto doc = read_document(plan);

@@ -409,6 +409,7 @@ Answer Workspace::journal(const std::string& repository, const std::string& outc
     }
     if (++matched > limit) continue;
     entries.push_back({{"kind", e.kind},
+                       {"action", e.action},
                        {"run", e.run_id},
                        {"time", e.timestamp},
                        {"registry", e.registry},

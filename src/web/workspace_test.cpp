@@ -100,6 +100,7 @@ TEST_F(WorkspaceTest, DeletesOnlyWithTheRepositoryNameTypedAndKeepsTheProtectedO
   const Answer journal = workspace->journal("", "deleted", "", "", 100);
   ASSERT_EQ(journal.body["entries"].size(), 1u);
   EXPECT_EQ(journal.body["entries"][0]["digest"], "sha256:a1");
+  EXPECT_EQ(journal.body["entries"][0]["action"], "delete");
   EXPECT_EQ(journal.body["runs"].size(), 1u);
 }
 

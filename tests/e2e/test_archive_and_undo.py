@@ -164,10 +164,17 @@ class TransitionsAreApplied(Case):
         self.assertEqual({r["outcome"] for r in restores if r["kind"] == "result"}, {"restored"})
         digest_key = "imageDigest" if "imageDigest" in archives[0] else "digest"
         self.assertEqual({r[digest_key] for r in archives}, to_archive)
-        shown = self.run_cli("journal", "show", "--journal", self.journal, endpoint=False)
+        shown = self.run_cli("journal", "show", "--journal", self.journal, "--output", "text", endpoint=False)
         self.assertEqual(shown.returncode, 0, shown.stderr)
-        self.assertIn("archive", shown.stdout)
-        self.assertIn("restore", shown.stdout)
+        # RECORD time kind outcome ... runId action: the action is the last field (docs/output.md).
+        shown_actions = [line.split("\t")[-1] for line in shown.stdout.splitlines()]
+        deletions = [r for r in records if r.get("action", "delete") == "delete"]
+        self.assertEqual(shown_actions.count("archive"), 10)
+        self.assertEqual(shown_actions.count("restore"), 10)
+        self.assertEqual(shown_actions.count("delete"), len(deletions))
+        self.assertEqual(len(shown_actions), len(records))
+        table = self.run_cli("journal", "show", "--journal", self.journal, endpoint=False)
+        self.assertIn("ACTION", table.stdout.splitlines()[0])
 
     def test_restore_without_yes_and_without_a_terminal_changes_nothing(self):
         self.start([image("v1", ["v1"], age_days=200, imageStatus="ARCHIVED", lastArchivedAt=NOW - 100 * DAY),

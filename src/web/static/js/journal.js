@@ -8,7 +8,8 @@ export function renderJournal(main) {
   const filter = { repository: '', outcome: '', run: '', q: '' };
   const repo = h('input', { id: 'journal-repo', placeholder: 'repository', 'aria-label': 'Repository' });
   const outcome = h('select', { id: 'journal-outcome', 'aria-label': 'Outcome' },
-    ...[['', 'any record'], ['intent', 'intents'], ['deleted', 'deleted'], ['failed', 'failed'], ['skipped', 'skipped'],
+    ...[['', 'any record'], ['intent', 'intents'], ['deleted', 'deleted'], ['archived', 'archived'], ['restored', 'restored'],
+      ['failed', 'failed'], ['skipped', 'skipped'],
       ['gone', 'gone'], ['interrupted', 'interrupted']].map(([v, l]) => h('option', { value: v }, l)));
   const text = h('input', { type: 'search', id: 'journal-q', placeholder: 'digest, tag or reason', 'aria-label': 'Text' });
   const runs = h('div', { id: 'journal-runs' });
@@ -18,7 +19,7 @@ export function renderJournal(main) {
     h('h2', {}, 'Records'),
     h('form', { class: 'toolbar', onsubmit: (e) => e.preventDefault() }, repo, outcome, text),
     h('div', { class: 'table-wrap' }, h('table', { class: 'grid compact', id: 'journal-records' },
-      h('thead', {}, h('tr', {}, ['Time', 'Kind', 'Outcome', 'Repository', 'Digest', 'Tags', 'Rule', 'Size', 'Reason'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', {}, h('tr', {}, ['Time', 'Kind', 'Action', 'Outcome', 'Repository', 'Digest', 'Tags', 'Rule', 'Size', 'Reason'].map((c) => h('th', { scope: 'col' }, c)))),
       tbody)));
 
   async function load() {
@@ -45,13 +46,13 @@ export function renderJournal(main) {
     runs.append(table);
     clear(tbody);
     for (const e of data.entries) {
-      tbody.append(h('tr', { dataset: { digest: e.digest, outcome: e.outcome } }, h('td', {}, time(e.time)), h('td', {}, e.kind),
+      tbody.append(h('tr', { dataset: { digest: e.digest, outcome: e.outcome } }, h('td', {}, time(e.time)), h('td', {}, e.kind), h('td', {}, e.action),
         h('td', {}, h('span', { class: `result ${e.outcome}` }, e.outcome || '–')), h('td', {}, e.repository),
         h('td', {}, h('code', { title: e.digest }, shortDigest(e.digest))), h('td', {}, e.tags.join(', ')),
         h('td', { class: 'num' }, e.rule === null ? '–' : e.rule), h('td', { class: 'num' }, e.size === null ? '–' : bytes(e.size)),
         h('td', {}, e.errorCode ? `${e.errorCode}: ${e.reason}` : e.reason)));
     }
-    if (!data.entries.length) tbody.append(h('tr', {}, h('td', { colspan: 9, class: 'muted' }, 'No record matches.')));
+    if (!data.entries.length) tbody.append(h('tr', {}, h('td', { colspan: 10, class: 'muted' }, 'No record matches.')));
   }
   const refilter = debounce(() => {
     filter.repository = repo.value.trim();
