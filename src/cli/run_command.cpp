@@ -155,7 +155,8 @@ std::string text_of(const TargetResult& t, bool yes) {
     text = counted(t.planned.repositories, "repository", "repositories") + ", " +
            counted(t.planned.images, "image", "images") + ", " + thousands(t.planned.expiring) +
            " expiring";
-    if (t.planned.transitioning > 0) text += ", " + thousands(t.planned.transitioning) + " to archive";
+    if (t.planned.transitioning > 0)
+      text += ", " + thousands(t.planned.transitioning) + " to archive";
     if (t.deletion && t.deletion->ending == DeletionEnding::deleted) {
       const ApplyReport& r = t.deletion->report;
       text += "; " + thousands(r.deleted) + " deleted (" + format_bytes(r.bytes_freed) + "), " +

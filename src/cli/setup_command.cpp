@@ -14,8 +14,8 @@
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
-#include "cli/table.hpp"
 #include "cli/source_options.hpp"
+#include "cli/table.hpp"
 
 namespace regsweep::cli {
 namespace {
