@@ -14,6 +14,7 @@
 #include "crypto.hpp"
 #include "ops.hpp"
 #include "sts.hpp"
+#include "util/ascii.hpp"
 
 namespace ecr_emulator {
 
@@ -75,9 +76,7 @@ HttpRequestView view_of(const httplib::Request& req) {
   view.path = req.path;
   view.body = &req.body;
   for (const auto& [name, value] : req.headers) {
-    std::string lower = name;
-    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    view.headers.emplace_back(std::move(lower), value);
+    view.headers.emplace_back(regsweep::ascii_lower(name), value);
   }
   return view;
 }

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "util/ascii.hpp"
+
 namespace regsweep {
 namespace {
 
@@ -134,9 +136,7 @@ std::string env_value(const AwsEnvironment& env, const std::string& name) {
 }
 
 bool env_true(const AwsEnvironment& env, const std::string& name) {
-  std::string v = env_value(env, name);
-  std::transform(v.begin(), v.end(), v.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string v = ascii_lower(env_value(env, name));
   return v == "true" || v == "1";
 }
 

@@ -5,13 +5,13 @@
 
 #include "http/http_client.hpp"
 #include "http/url.hpp"
+#include "util/ascii.hpp"
 
 namespace regsweep {
 namespace {
 
-bool is_true(std::string v) {
-  std::transform(v.begin(), v.end(), v.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+bool is_true(const std::string& value) {
+  const std::string v = ascii_lower(value);
   return v == "true" || v == "1";
 }
 

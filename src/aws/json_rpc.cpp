@@ -6,6 +6,7 @@
 #include "aws/aws_error.hpp"
 #include "aws/sigv4.hpp"
 #include "http/url.hpp"
+#include "util/ascii.hpp"
 
 namespace regsweep {
 namespace {
@@ -35,8 +36,7 @@ ParsedError parse_error_body(const HttpResponse& response) {
 std::string describe_headers(const HttpHeaders& headers) {
   std::string out;
   for (const auto& [name, value] : headers) {
-    std::string lname = name;
-    std::transform(lname.begin(), lname.end(), lname.begin(), ::tolower);
+    const std::string lname = ascii_lower(name);
     const bool secret = lname == "authorization" || lname == "x-amz-security-token";
     out += " " + name + ": " + (secret ? std::string(Secret::redacted()) : value) + ";";
   }

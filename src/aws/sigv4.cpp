@@ -9,16 +9,10 @@
 #include <vector>
 
 #include "http/url.hpp"
+#include "util/ascii.hpp"
 
 namespace regsweep {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // Trim both ends and collapse inner runs of spaces to one (SigV4 "Trimall").
 std::string trim_all(std::string_view v) {
@@ -43,8 +37,8 @@ bool is_unsigned_header(std::string_view lower_name) {
 }
 
 void set_header(HttpHeaders& headers, std::string_view name, std::string value) {
-  const std::string lname = lower(name);
-  std::erase_if(headers, [&](const auto& h) { return lower(h.first) == lname; });
+  const std::string lname = ascii_lower(name);
+  std::erase_if(headers, [&](const auto& h) { return ascii_lower(h.first) == lname; });
   headers.emplace_back(std::string(name), std::move(value));
 }
 
@@ -159,11 +153,12 @@ Result<SigV4Trace> sign_request(HttpRequest& request, const AwsCredentials& cred
   set_header(request.headers, "X-Amz-Date", date_time);
   if (!credentials.session_token.empty())
     set_header(request.headers, "X-Amz-Security-Token", credentials.session_token.reveal());
-  std::erase_if(request.headers, [](const auto& h) { return lower(h.first) == "authorization"; });
+  std::erase_if(request.headers,
+                [](const auto& h) { return ascii_lower(h.first) == "authorization"; });
 
   std::map<std::string, std::string> canonical;  // sorted by lower-case name
   for (const auto& [name, value] : request.headers) {
-    const std::string lname = lower(name);
+    const std::string lname = ascii_lower(name);
     if (is_unsigned_header(lname)) continue;
     auto [it, inserted] = canonical.try_emplace(lname, trim_all(value));
     if (!inserted) it->second += "," + trim_all(value);

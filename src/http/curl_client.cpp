@@ -22,18 +22,12 @@
 #include "http/http_client.hpp"
 #include "http/http_trace.hpp"
 #include "http/url.hpp"
+#include "util/ascii.hpp"
 
 namespace regsweep {
 namespace {
 
 std::once_flag g_curl_init;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -86,7 +80,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   }
   const auto colon = line.find(':');
   if (colon == std::string_view::npos) return n;
-  t->response.headers.emplace_back(lower(trim(line.substr(0, colon))),
+  t->response.headers.emplace_back(ascii_lower(trim(line.substr(0, colon))),
                                    std::string(trim(line.substr(colon + 1))));
   return n;
 }
@@ -280,7 +274,7 @@ class CurlClient final : public HttpClient {
     // We sign ourselves, so suppressing curl's own Expect/Accept headers is safe here and spares
     // a 1 s wait on servers that do not answer 100-continue.
     if (std::none_of(request.headers.begin(), request.headers.end(),
-                     [](const auto& p) { return lower(p.first) == "expect"; }))
+                     [](const auto& p) { return ascii_lower(p.first) == "expect"; }))
       headers = curl_slist_append(headers, "Expect:");
     char error_buffer[CURL_ERROR_SIZE] = {0};
     configure(h.easy, request, headers, transfer, error_buffer);

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "http/url.hpp"
+#include "util/ascii.hpp"
 #include "util/secret.hpp"
 
 namespace regsweep {
@@ -16,13 +17,6 @@ std::atomic<HttpTraceLevel> g_level{HttpTraceLevel::off};
 std::mutex g_sink_mutex;
 HttpTraceSink g_sink;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // no_proxy: comma- or space-separated host names or domain suffixes (".example.com" or
 // "example.com" both match sub.example.com), "*" for every host. Ports and CIDR ranges are not
 // interpreted (a host given as an IP matches itself).
@@ -31,7 +25,7 @@ bool host_excluded(const std::string& host, std::string_view no_proxy) {
   while (start < no_proxy.size()) {
     auto end = no_proxy.find_first_of(", ", start);
     if (end == std::string_view::npos) end = no_proxy.size();
-    std::string entry = lower(no_proxy.substr(start, end - start));
+    std::string entry = ascii_lower(no_proxy.substr(start, end - start));
     start = end + 1;
     if (entry.empty()) continue;
     if (entry == "*") return true;
@@ -65,7 +59,7 @@ void http_trace(HttpTraceLevel level, std::string_view line) {
 }
 
 bool is_secret_header(std::string_view name) {
-  const std::string n = lower(name);
+  const std::string n = ascii_lower(name);
   if (n == "authorization" || n == "proxy-authorization" || n == "cookie" || n == "set-cookie")
     return true;
   for (const char* word : {"token", "secret", "password", "credential", "api-key", "apikey"}) {

@@ -4,15 +4,10 @@
 #include <cctype>
 #include <charconv>
 
+#include "util/ascii.hpp"
+
 namespace regsweep {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool valid_host_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_';
@@ -35,7 +30,7 @@ Result<ParsedUrl> parse_url(std::string_view url) {
   ParsedUrl out;
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return fail("no scheme");
-  out.scheme = lower(url.substr(0, scheme_end));
+  out.scheme = ascii_lower(url.substr(0, scheme_end));
   if (out.scheme != "http" && out.scheme != "https")
     return fail("only http and https are supported");
   std::string_view rest = url.substr(scheme_end + 3);
@@ -51,7 +46,7 @@ Result<ParsedUrl> parse_url(std::string_view url) {
   if (!authority.empty() && authority.front() == '[') {
     const auto close = authority.find(']');
     if (close == std::string_view::npos) return fail("unclosed '[' in the host");
-    out.host = lower(authority.substr(1, close - 1));
+    out.host = ascii_lower(authority.substr(1, close - 1));
     std::string_view after = authority.substr(close + 1);
     if (!after.empty()) {
       if (after.front() != ':') return fail("unexpected text after the IPv6 host");
@@ -64,7 +59,7 @@ Result<ParsedUrl> parse_url(std::string_view url) {
     if (!ok) return fail("bad IPv6 address");
   } else {
     const auto colon = authority.find(':');
-    out.host = lower(authority.substr(0, colon));
+    out.host = ascii_lower(authority.substr(0, colon));
     if (colon != std::string_view::npos) {
       port_text = authority.substr(colon + 1);
       if (port_text.empty()) return fail("empty port");
@@ -95,7 +90,7 @@ Result<ParsedUrl> parse_url(std::string_view url) {
 }
 
 bool is_loopback_host(std::string_view host) {
-  std::string h = lower(host);
+  std::string h = ascii_lower(host);
   if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
   if (h == "localhost" || h == "::1" || h == "0:0:0:0:0:0:0:1") return true;
   // 127.0.0.0/8 as a dotted quad.

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <vector>
 
+#include "util/ascii.hpp"
+
 namespace regsweep {
 namespace {
 
@@ -14,13 +16,6 @@ bool is_lower_alnum(char c) {
 }
 bool is_hex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
 }
 
 // One path component: [a-z0-9]+ joined by '.', '_', '__' or runs of '-'.
@@ -94,7 +89,7 @@ bool is_valid_tag(std::string_view text) {
 }
 
 bool parse_ecr_host(std::string_view host, std::string& account, std::string& region) {
-  const std::string name = lower(host);
+  const std::string name = ascii_lower(host);
   const auto labels = split(name, '.');
   if (labels.size() < 5) return false;
   const auto id = labels[0];
@@ -131,13 +126,13 @@ Result<ImageReference> parse_image_reference(std::string_view text, bool allow_b
     }
   }
   ImageReference ref;
-  if (is_valid_digest(lower(text))) {
-    ref.digest = lower(text);
+  if (is_valid_digest(ascii_lower(text))) {
+    ref.digest = ascii_lower(text);
     return ref;
   }
   std::string_view name = text;
   if (const auto at = text.find('@'); at != std::string_view::npos) {
-    const std::string digest = lower(text.substr(at + 1));
+    const std::string digest = ascii_lower(text.substr(at + 1));
     if (!is_valid_digest(digest))
       return bad(text, "the digest after '@' is not sha256:<64 hex> or sha512:<128 hex>");
     ref.digest = digest;
@@ -159,7 +154,7 @@ Result<ImageReference> parse_image_reference(std::string_view text, bool allow_b
       (first.find_first_of(".:") != std::string_view::npos || first == "localhost")) {
     if (!valid_host(first))
       return bad(text, "the registry host has characters a host name cannot have");
-    ref.registry = lower(first);
+    ref.registry = ascii_lower(first);
     if (ref.registry == "index.docker.io" || ref.registry == "registry-1.docker.io")
       ref.registry = "docker.io";
     ref.explicit_registry = true;

@@ -1,22 +1,12 @@
 #include "inuse/in_use.hpp"
 
-#include <cctype>
 #include <set>
 #include <utility>
 
+#include "util/ascii.hpp"
+
 namespace regsweep {
 namespace {
-
-bool iequals(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 bool name_matches(const ImageReference& reference, const std::string& name) {
   if (reference.repository == name) return true;
@@ -80,7 +70,8 @@ bool reference_matches(const ImageReference& reference, const RepositoryLocation
     if (!location.region.empty() && reference.ecr_region != location.region) return false;
     return true;
   }
-  if (!location.registry_host.empty()) return iequals(reference.registry, location.registry_host);
+  if (!location.registry_host.empty())
+    return ascii_iequals(reference.registry, location.registry_host);
   // A repository known to be ECR (an account) is not on some other host; one of unknown origin is.
   return location.account.empty();
 }

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "util/ascii.hpp"
 #include "util/json_tree.hpp"
 
 namespace regsweep {
@@ -121,13 +122,7 @@ std::optional<Enum> parse_enum(Validator& v, const JsonNode& node, const std::st
     choices += (choices.empty() ? "\"" : ", \"") + std::string(entry.name) + "\"";
   std::string hint;
   for (const auto& entry : names) {
-    std::string lower = node.text;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    std::string expected(entry.name);
-    std::transform(expected.begin(), expected.end(), expected.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    if (lower == expected)
+    if (ascii_iequals(node.text, entry.name))
       hint = fmt::format(" (values are case-sensitive: write \"{}\")", entry.name);
   }
   v.add(node.pos, path, fmt::format("\"{}\" is not one of {}{}", node.text, choices, hint));

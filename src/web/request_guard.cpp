@@ -3,14 +3,10 @@
 #include <cctype>
 #include <random>
 
+#include "util/ascii.hpp"
+
 namespace regsweep::web {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Compares without an early exit, so the time taken says nothing about how much of a guess was
 // right.
@@ -27,13 +23,13 @@ bool same_secret(std::string_view given, std::string_view wanted) {
 
 std::optional<Refusal> check_request(const GuardConfig& config, const GuardedRequest& request) {
   const std::string port = std::to_string(config.port);
-  const std::string host = request.host ? lower(*request.host) : "";
+  const std::string host = request.host ? ascii_lower(*request.host) : "";
   if (host != "127.0.0.1:" + port && host != "localhost:" + port) {
     return Refusal{403, "Host '" + std::string(request.host.value_or("")) +
                             "' is not this server; open http://127.0.0.1:" + port + "/"};
   }
   if (request.origin) {
-    const std::string origin = lower(*request.origin);
+    const std::string origin = ascii_lower(*request.origin);
     if (origin != "http://127.0.0.1:" + port && origin != "http://localhost:" + port)
       return Refusal{403, "cross-origin requests are refused"};
   }
