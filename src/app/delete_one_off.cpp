@@ -85,15 +85,9 @@ OneOffOutcome delete_one_off(const std::vector<OpenedRegistry>& opened,
     return outcome;
   };
   if (auto valid = validate_selection(request.selection); !valid) return fail(valid.error());
-  if (opened.size() != 1) {
-    return fail(make_error(ErrorCode::invalid_input,
-                           "delete works on one registry at a time; give one --region"));
-  }
   const auto& globs = request.repository_globs;
-  if (globs.empty()) {
-    return fail(make_error(ErrorCode::invalid_input,
-                           "--repository-name: name the repository (a glob for --untagged)"));
-  }
+  if (auto named = check_named_repositories(opened.size(), globs, "delete", "--untagged"); !named)
+    return fail(named.error());
   Registry& registry = *opened[0].registry;
   const RepositoryFilter filter = [globs](const std::string& name) {
     return repository_selected(globs, name);
@@ -103,16 +97,10 @@ OneOffOutcome delete_one_off(const std::vector<OpenedRegistry>& opened,
 
   auto resolved = resolve_repository_names(registry, globs, "--repository-name");
   if (!resolved) return fail(std::move(resolved).take_error());
+  if (auto one = check_one_repository(*resolved, request.selection.untagged); !one)
+    return fail(one.error());
   const bool wildcard = resolved->from_globs;
   const std::vector<std::string>& names = resolved->names;
-  if (!request.selection.untagged && names.size() > 1) {
-    std::string list;
-    for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
-    return fail(make_error(ErrorCode::invalid_input,
-                           "--tag and --digest name images of one repository; --repository-name "
-                           "selects " +
-                               std::to_string(names.size()) + ": " + list));
-  }
 
   const EpochMillis now = clock.now();
   PlanOptions options = request.protections;

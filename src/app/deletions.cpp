@@ -30,18 +30,6 @@ std::string error_name(const Error& error) {
   return error.service_code.empty() ? std::string(to_string(error.code)) : error.service_code;
 }
 
-std::string_view status_name(ImageStatus status) {
-  switch (status) {
-    case ImageStatus::active:
-      return "ACTIVE";
-    case ImageStatus::archived:
-      return "ARCHIVED";
-    case ImageStatus::activating:
-      return "ACTIVATING";
-  }
-  return "ACTIVE";
-}
-
 // The storage class an item must still be in for its action (remove: any).
 std::optional<ImageStatus> status_wanted(ItemAction action) {
   switch (action) {
@@ -304,7 +292,7 @@ class RepositoryWorker {
                *status == ImageStatus::activating ? "restoring (ACTIVATING)" : "");
       } else {
         settle(*item, ItemResult::failed, "UnexpectedStatus",
-               "the registry answered " + std::string(status_name(*status)));
+               "the registry answered " + std::string(to_string(*status)));
       }
       journal_result(*item);
     }
@@ -456,8 +444,8 @@ class RepositoryWorker {
       } else if (const auto wanted = status_wanted(item->action);
                  wanted && it->second->status != *wanted) {
         settle(*item, ItemResult::skipped, "StorageClassChanged",
-               "now " + std::string(status_name(it->second->status)) + ", planned while " +
-                   std::string(status_name(*wanted)));
+               "now " + std::string(to_string(it->second->status)) + ", planned while " +
+                   std::string(to_string(*wanted)));
       } else {
         keep.push_back(item);
       }

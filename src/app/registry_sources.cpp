@@ -84,6 +84,13 @@ Status check_one_registry(const RegistrySource& source, const std::string& comma
                         "registry)");
 }
 
+Status check_live_registry(const RegistrySource& source, const std::string& command) {
+  if (source.live()) return ok_status();
+  return make_error(ErrorCode::invalid_input,
+                    "--snapshot: a snapshot is read-only; " + command +
+                        " needs a live registry (--region/--profile/--endpoint-url)");
+}
+
 Status check_roles(const std::vector<std::string>& role_arns, const std::string& external_id,
                    const std::string& role_flag, const std::string& external_id_flag) {
   for (const auto& role : role_arns) {

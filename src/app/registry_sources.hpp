@@ -59,6 +59,10 @@ Result<std::vector<OpenedRegistry>> open_registries(const RegistrySource& source
 // opened when the source names several (account x region) pairs; `command` names it.
 Status check_one_registry(const RegistrySource& source, const std::string& command);
 
+// For commands that change a registry (delete, restore, journal restore, setup): a snapshot is
+// refused before anything is opened, since it is read-only.
+Status check_live_registry(const RegistrySource& source, const std::string& command);
+
 // "arn:aws:iam::111111111111:role/x" -> "111111111111"; empty when it is not a role ARN (a 12-digit
 // account, no control character).
 std::string account_of_role(const std::string& role_arn);

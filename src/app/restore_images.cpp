@@ -95,15 +95,9 @@ RestoreOutcome restore_images(const std::vector<OpenedRegistry>& opened,
   };
   if (auto valid = validate_restore_selection(request.selection); !valid)
     return fail(valid.error());
-  if (opened.size() != 1) {
-    return fail(make_error(ErrorCode::invalid_input,
-                           "restore works on one registry at a time; give one --region"));
-  }
   const auto& globs = request.repository_globs;
-  if (globs.empty()) {
-    return fail(make_error(ErrorCode::invalid_input,
-                           "--repository-name: name the repository (a glob for --archived)"));
-  }
+  if (auto named = check_named_repositories(opened.size(), globs, "restore", "--archived"); !named)
+    return fail(named.error());
   Registry& registry = *opened[0].registry;
   const RepositoryFilter filter = [globs](const std::string& name) {
     return repository_selected(globs, name);
@@ -113,12 +107,8 @@ RestoreOutcome restore_images(const std::vector<OpenedRegistry>& opened,
 
   auto resolved = resolve_repository_names(registry, globs, "--repository-name");
   if (!resolved) return fail(std::move(resolved).take_error());
-  if (!request.selection.archived && resolved->names.size() > 1) {
-    return fail(make_error(ErrorCode::invalid_input,
-                           "--tag and --digest name images of one repository; --repository-name "
-                           "selects " +
-                               std::to_string(resolved->names.size())));
-  }
+  if (auto one = check_one_repository(*resolved, request.selection.archived); !one)
+    return fail(one.error());
   const EpochMillis now = clock.now();
   for (const auto& name : resolved->names) {
     auto images = registry.list_images(name);

@@ -91,11 +91,8 @@ int run_delete(DeleteCommandOptions options) {
   if (auto valid = validate_selection(options.selection); !valid.ok()) {
     return report_error("delete", valid.error());
   }
-  if (!options.source.live()) {
-    return report_error("delete", make_error(ErrorCode::invalid_input,
-                                             "--snapshot: a snapshot is read-only; delete needs a "
-                                             "live registry (--region/--profile/--endpoint-url)"));
-  }
+  if (auto live = check_live_registry(options.source, "delete"); !live.ok())
+    return report_error("delete", live.error());
   if (auto one = check_one_registry(options.source, "delete"); !one.ok())
     return report_error("delete", one.error());
   auto inputs = protection_inputs(options.protection);

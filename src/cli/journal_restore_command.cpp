@@ -53,12 +53,8 @@ std::string preview(const JournalRestoreOutcome& outcome, std::size_t max_rows) 
 }
 
 int run_journal_restore(const JournalRestoreOptions& options) {
-  if (!options.source.live()) {
-    return report_error("journal restore",
-                        make_error(ErrorCode::invalid_input,
-                                   "--snapshot: images are put back into a live registry; give "
-                                   "--region/--profile/--endpoint-url"));
-  }
+  if (auto live = check_live_registry(options.source, "journal restore"); !live.ok())
+    return report_error("journal restore", live.error());
   if (auto one = check_one_registry(options.source, "journal restore"); !one.ok())
     return report_error("journal restore", one.error());
   auto opened = open_registries(options.source);

@@ -89,12 +89,8 @@ int run_restore(RestoreCommandOptions options) {
   options.selection.newer_than = *newer;
   if (auto valid = validate_restore_selection(options.selection); !valid.ok())
     return report_error("restore", valid.error());
-  if (!options.source.live()) {
-    return report_error("restore",
-                        make_error(ErrorCode::invalid_input,
-                                   "--snapshot: a snapshot is read-only; restore needs a live "
-                                   "registry (--region/--profile/--endpoint-url)"));
-  }
+  if (auto live = check_live_registry(options.source, "restore"); !live.ok())
+    return report_error("restore", live.error());
   if (auto one = check_one_registry(options.source, "restore"); !one.ok())
     return report_error("restore", one.error());
   auto opened = open_registries(options.source);

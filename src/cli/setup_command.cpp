@@ -34,12 +34,8 @@ int run_pull_time_exclusion(const ExclusionOptions& options) {
                         make_error(ErrorCode::invalid_input,
                                    "--remove and --check: give one of them (or neither, to add)"));
   }
-  if (!options.source.live()) {
-    return report_error("setup pull-time-exclusion",
-                        make_error(ErrorCode::invalid_input,
-                                   "--snapshot: exclusions are set in ECR; give --region/--profile/"
-                                   "--endpoint-url"));
-  }
+  if (auto live = check_live_registry(options.source, "setup pull-time-exclusion"); !live.ok())
+    return report_error("setup pull-time-exclusion", live.error());
   auto opened = open_registries(options.source);
   if (!opened.ok()) return report_error("setup pull-time-exclusion", opened.error());
   ExclusionRequest request;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/interned_string.hpp"
@@ -19,6 +20,11 @@ namespace regsweep {
 // rule selects them: a restore in progress is a person's explicit wish to keep the image.
 enum class ImageStatus { active, archived, activating };
 enum class StorageClass { standard, archive };
+
+// ECR's spelling: "ACTIVE", "ARCHIVED", "ACTIVATING"; parse_image_status reads it back (nullopt
+// for anything else, the caller decides what an unknown status means).
+std::string_view to_string(ImageStatus status);
+std::optional<ImageStatus> parse_image_status(std::string_view text);
 
 struct ImageRecord {
   std::string digest;             // "sha256:..."

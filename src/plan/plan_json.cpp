@@ -207,6 +207,22 @@ void render_repositories(JsonWriter& out, const PlanSection& section) {
   }
 }
 
+// [{"<name_key>": name, "reason": why}, ...], then a line break.
+void write_skipped(JsonWriter& out, const std::vector<SkippedRepository>& skipped,
+                   std::string_view name_key) {
+  out.begin_array();
+  for (const auto& s : skipped) {
+    out.begin_object();
+    out.key(name_key);
+    out.value(s.name);
+    out.key("reason");
+    out.value(s.reason);
+    out.end_object();
+  }
+  out.end_array();
+  out.newline();
+}
+
 }  // namespace
 
 void render_plan_document(const PlanDocument& document, JsonWriter::Sink sink) {
@@ -243,29 +259,9 @@ void render_plan_document(const PlanDocument& document, JsonWriter::Sink sink) {
   out.end_array();
   out.newline();
   out.key("skippedRepositories");
-  out.begin_array();
-  for (const auto& skipped : document.skipped_repositories) {
-    out.begin_object();
-    out.key("repositoryName");
-    out.value(skipped.name);
-    out.key("reason");
-    out.value(skipped.reason);
-    out.end_object();
-  }
-  out.end_array();
-  out.newline();
+  write_skipped(out, document.skipped_repositories, "repositoryName");
   out.key("skippedRegistries");
-  out.begin_array();
-  for (const auto& skipped : document.skipped_registries) {
-    out.begin_object();
-    out.key("label");
-    out.value(skipped.name);
-    out.key("reason");
-    out.value(skipped.reason);
-    out.end_object();
-  }
-  out.end_array();
-  out.newline();
+  write_skipped(out, document.skipped_registries, "label");
   out.key("apiCalls");
   out.begin_object();
   for (const auto& [operation, count] : document.api_calls) {

@@ -57,6 +57,20 @@ json totals_json(const PlanTotals& t) {
           {"monthlySavings", t.monthly_savings}};
 }
 
+// The policy fleet's options for registry `r`: its repositories among `selected` (none: nothing
+// to do there).
+FleetOptions fleet_options_for(std::size_t r,
+                               const std::vector<std::pair<std::size_t, std::string>>& selected,
+                               bool write, int concurrency) {
+  FleetOptions options;
+  options.repositories.include.clear();
+  for (const auto& [registry, name] : selected)
+    if (registry == r) options.repositories.include.push_back(name);
+  options.write = write;
+  options.concurrency = concurrency;
+  return options;
+}
+
 }  // namespace
 
 Answer Workspace::validate_policy(const std::string& text) {
@@ -158,13 +172,9 @@ Answer Workspace::diff_policy(const std::string& text, const json& repositories)
   std::lock_guard registry_lock(m_registry_mutex);
   json results = json::array();
   for (std::size_t r = 0; r < m_opened.size(); ++r) {
-    FleetOptions options;
-    options.repositories.include.clear();
-    for (const auto& [registry, name] : selected.value())
-      if (registry == r) options.repositories.include.push_back(name);
+    const FleetOptions options =
+        fleet_options_for(r, selected.value(), false, m_config.concurrency);
     if (options.repositories.include.empty()) continue;
-    options.write = false;
-    options.concurrency = m_config.concurrency;
     const FleetReport report =
         put_policy_fleet({{m_opened[r].label, m_opened[r].registry.get()}}, *parsed, text, options);
     for (const auto& result : report.results) {
@@ -196,13 +206,8 @@ Answer Workspace::put_policy(const std::string& text, const json& repositories,
   json results = json::array();
   bool failed = false;
   for (std::size_t r = 0; r < m_opened.size(); ++r) {
-    FleetOptions options;
-    options.repositories.include.clear();
-    for (const auto& [registry, name] : selected.value())
-      if (registry == r) options.repositories.include.push_back(name);
+    const FleetOptions options = fleet_options_for(r, selected.value(), true, m_config.concurrency);
     if (options.repositories.include.empty()) continue;
-    options.write = true;
-    options.concurrency = m_config.concurrency;
     const FleetReport report =
         put_policy_fleet({{m_opened[r].label, m_opened[r].registry.get()}}, *parsed, text, options);
     failed = failed || report.any_failed();

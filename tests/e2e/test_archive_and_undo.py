@@ -9,7 +9,6 @@ client:
 - `journal restore` re-creates a deleted image (same digest, same tags), and reports layers gone
   when the emulator is told ECR removed them.
 """
-import hashlib
 import json
 import os
 import pathlib
@@ -19,27 +18,15 @@ import time
 import unittest
 
 import servers
+from images import DOCKER_V2, manifest, sha
 
 REGSWEEP = os.environ.get("REGSWEEP_BIN", str(pathlib.Path(__file__).resolve().parents[2] / "build" / "regsweep"))
 NOW = time.time()
 DAY = 86400
 REPO = "team/app"
 ACCOUNT = "123456789012"
-DOCKER_V2 = "application/vnd.docker.distribution.manifest.v2+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
-
-
-def sha(text):
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
-
-
-def manifest(seed):
-    return json.dumps({"schemaVersion": 2, "mediaType": DOCKER_V2,
-                       "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 100,
-                                  "digest": sha("config-" + seed)},
-                       "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
-                                   "size": 1000, "digest": sha("layer-" + seed)}]}, separators=(",", ":"))
 
 
 def image(seed, tags=(), age_days=30.0, **extra):

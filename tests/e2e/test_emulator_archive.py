@@ -7,7 +7,6 @@ emulator only. Behaviour and the choices where AWS is silent: docs/emulator.md.
 """
 import base64
 import datetime
-import hashlib
 import json
 import os
 import shutil
@@ -20,27 +19,15 @@ import boto3
 import botocore.exceptions
 
 import servers
+from images import DOCKER_V2, manifest, sha
 
 ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "210987654321"
 USER_ARN = f"arn:aws:iam::{ACCOUNT}:user/emulator"
 REPO = "team/app"
-DOCKER_V2 = "application/vnd.docker.distribution.manifest.v2+json"
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 SIGNATURE_TYPE = "application/vnd.dev.cosign.artifact.sig.v1+json"
 SBOM_CONFIG_TYPE = "application/spdx+json"
-
-
-def sha(text):
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
-
-
-def manifest(seed):
-    return json.dumps({"schemaVersion": 2, "mediaType": DOCKER_V2,
-                       "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 100,
-                                  "digest": sha("config-" + seed)},
-                       "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 1000,
-                                   "digest": sha("layer-" + seed)}]})
 
 
 def signature_for(subject_body):

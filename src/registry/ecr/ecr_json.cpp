@@ -73,12 +73,9 @@ Result<ImageRecord> image_from_detail(const json& detail, std::string_view where
       size != detail.end() && size->is_number() && size->get<double>() > 0) {
     record.size_bytes = size->get<std::uint64_t>();
   }
-  const std::string status = string_member(detail, "imageStatus");
-  if (status == "ARCHIVED") {
-    record.status = ImageStatus::archived;
-  } else if (status == "ACTIVATING") {
-    record.status = ImageStatus::activating;
-  }  // ACTIVE, absent (older service versions) and unknown values: active
+  // ACTIVE, absent (older service versions) and unknown values: active.
+  record.status =
+      parse_image_status(string_member(detail, "imageStatus")).value_or(ImageStatus::active);
   record.manifest_media_type = string_member(detail, "imageManifestMediaType");
   record.artifact_media_type = string_member(detail, "artifactMediaType");
   if (std::string subject = string_member(detail, "subjectManifestDigest"); !subject.empty()) {

@@ -209,9 +209,7 @@ class EcrRegistry final : public Registry {
                        "UpdateImageStorageClass " + repository + "@" + digest);
     if (!answer) return std::move(answer).take_error();
     const std::string status = ecr::string_member(*answer, "imageStatus");
-    if (status == "ARCHIVED") return ImageStatus::archived;
-    if (status == "ACTIVATING") return ImageStatus::activating;
-    if (status == "ACTIVE") return ImageStatus::active;
+    if (const auto known = parse_image_status(status)) return *known;
     return make_error(ErrorCode::internal, "UpdateImageStorageClass " + repository + "@" + digest +
                                                ": unknown imageStatus \"" + status + "\"");
   }

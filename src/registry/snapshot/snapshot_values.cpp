@@ -117,12 +117,10 @@ Status SnapshotParser::read_status(od::value& value, ImageStatus& out) {
   const char* at = where(value);
   std::string text;
   RS_TRY(read_string(value, text));
-  if (text.empty() || text == "ACTIVE") {
+  if (text.empty()) {
     out = ImageStatus::active;
-  } else if (text == "ARCHIVED") {
-    out = ImageStatus::archived;
-  } else if (text == "ACTIVATING") {
-    out = ImageStatus::activating;
+  } else if (const auto known = parse_image_status(text)) {
+    out = *known;
   } else {
     return fail(at, "\"" + text + "\" is not an image status; use ACTIVE, ARCHIVED or ACTIVATING");
   }

@@ -7,18 +7,6 @@
 namespace regsweep {
 namespace {
 
-std::string_view status_name(ImageStatus status) {
-  switch (status) {
-    case ImageStatus::active:
-      return "ACTIVE";
-    case ImageStatus::archived:
-      return "ARCHIVED";
-    case ImageStatus::activating:
-      return "ACTIVATING";
-  }
-  return "ACTIVE";
-}
-
 void write_image(const ImageRecord& image, JsonWriter& out) {
   out.begin_object();
   out.key("imageDigest");
@@ -38,7 +26,7 @@ void write_image(const ImageRecord& image, JsonWriter& out) {
     out.value(format_iso8601(*image.last_pulled_at));
   }
   out.key("imageStatus");
-  out.value(status_name(image.status));
+  out.value(to_string(image.status));
   if (image.last_archived_at) {
     out.key("lastArchivedAt");
     out.value(format_iso8601(*image.last_archived_at));
