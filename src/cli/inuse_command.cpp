@@ -29,25 +29,10 @@ namespace regsweep::cli {
 namespace {
 
 struct InUseScanOptions {
-  std::vector<std::string> kubernetes_files;
-  std::vector<std::string> keep_files;
-  std::vector<std::string> commands;
-  std::string command_timeout = "60s";
-  std::vector<std::string> saved_sets;
-  bool ecs = false;
-  bool lambda = false;
-  int ecs_revisions = 5;
-  std::vector<std::string> regions;
-  std::vector<std::string> role_arns;
-  std::string external_id;
-  std::string profile;
-  std::string endpoint_url;
-  AwsTimeouts timeouts;
-  std::string output_file;  // --output-file FILE | -
-  std::string output;       // --output: the summary's format
-  std::vector<std::string> kubeconfigs;
-  std::string kube_context;
-  bool in_cluster = false;
+  InUseScanRequest request;             // the flags that are the use case's inputs as they are
+  std::string command_timeout = "60s";  // --in-use-command-timeout, parsed into the request
+  std::string output_file;              // --output-file FILE | -
+  std::string output;                   // --output: the summary's format
 };
 
 Status write_output(const std::string& path, const std::string& text) {
@@ -91,24 +76,8 @@ int run_inuse_scan(const InUseScanOptions& options) {
                                    "--in-use-command-timeout: '" + options.command_timeout +
                                        "' is not a duration; write e.g. 60s or 5m"));
   }
-  InUseScanRequest request;
-  request.kubernetes_files = options.kubernetes_files;
-  request.keep_files = options.keep_files;
-  request.commands = options.commands;
+  InUseScanRequest request = options.request;
   request.command_timeout = std::chrono::milliseconds(*timeout);
-  request.saved_sets = options.saved_sets;
-  request.kubeconfigs = options.kubeconfigs;
-  request.kube_context = options.kube_context;
-  request.in_cluster = options.in_cluster;
-  request.ecs = options.ecs;
-  request.lambda = options.lambda;
-  request.ecs_revisions = options.ecs_revisions;
-  request.regions = options.regions;
-  request.role_arns = options.role_arns;
-  request.external_id = options.external_id;
-  request.profile = options.profile;
-  request.endpoint_url = options.endpoint_url;
-  request.timeouts = options.timeouts;
   auto merged = scan_in_use(request);
   if (!merged) return report_error("inuse scan", merged.error());
   for (const auto& problem : merged->problems) {
@@ -144,7 +113,7 @@ int run_inuse_scan(const InUseScanOptions& options) {
 
 void setup_inuse_scan(CLI::App& sub, RunFunction& run) {
   auto options = std::make_shared<InUseScanOptions>();
-  sub.add_option("--kubernetes-json", options->kubernetes_files,
+  sub.add_option("--kubernetes-json", options->request.kubernetes_files,
                  "Output of `kubectl get "
                  "pods,deployments,statefulsets,daemonsets,jobs,cronjobs,replicasets -A -o "
                  "json` ('-' for stdin); repeatable");
@@ -153,37 +122,38 @@ void setup_inuse_scan(CLI::App& sub, RunFunction& run) {
                         "exec plugin users such as EKS's aws eks get-token, or client "
                         "certificates); several files joined by ':' are merged as kubectl merges "
                         "them; no path: $KUBECONFIG, else ~/.kube/config; repeatable",
-                        options->kubeconfigs);
-  sub.add_option("--context", options->kube_context,
+                        options->request.kubeconfigs);
+  sub.add_option("--context", options->request.kube_context,
                  "With --kubeconfig: this context instead of current-context");
-  sub.add_flag("--in-cluster", options->in_cluster,
+  sub.add_flag("--in-cluster", options->request.in_cluster,
                "Read the workloads of the cluster regsweep runs in (a pod's service account)");
-  sub.add_option("--keep-file", options->keep_files,
+  sub.add_option("--keep-file", options->request.keep_files,
                  "Image URIs, tags or digests to keep, one per line ('#' comments); repeatable");
-  sub.add_option("--in-use-command", options->commands,
+  sub.add_option("--in-use-command", options->request.commands,
                  "A shell command printing a JSON array of image URIs; non-zero exit fails the "
                  "scan; repeatable");
   sub.add_option("--in-use-command-timeout", options->command_timeout,
                  "Kill an in-use command after this (60s)");
-  sub.add_option("--in-use", options->saved_sets, "Merge an in-use file saved earlier; repeatable");
-  sub.add_flag("--ecs", options->ecs,
+  sub.add_option("--in-use", options->request.saved_sets,
+                 "Merge an in-use file saved earlier; repeatable");
+  sub.add_flag("--ecs", options->request.ecs,
                "Scan ECS: running and stopped tasks, services' deployments, recent task definition "
                "revisions");
-  sub.add_flag("--lambda", options->lambda,
+  sub.add_flag("--lambda", options->request.lambda,
                "Scan Lambda: image functions, their published versions and aliases");
-  sub.add_option("--ecs-revisions", options->ecs_revisions,
+  sub.add_option("--ecs-revisions", options->request.ecs_revisions,
                  "Task definition revisions kept in use per family, newest first (default 5)");
-  sub.add_option("--region", options->regions,
+  sub.add_option("--region", options->request.regions,
                  "AWS region for --ecs and --lambda (repeat for several: each is scanned)");
-  sub.add_option("--role-arn", options->role_arns,
+  sub.add_option("--role-arn", options->request.role_arns,
                  "Scan --ecs and --lambda in this role's account, assumed from the base "
                  "credentials (repeat for several accounts)");
-  sub.add_option("--external-id", options->external_id,
+  sub.add_option("--external-id", options->request.external_id,
                  "External id to send when assuming each --role-arn (sts:ExternalId)");
-  sub.add_option("--profile", options->profile, "AWS profile for --ecs and --lambda");
-  sub.add_option("--endpoint-url", options->endpoint_url,
+  sub.add_option("--profile", options->request.profile, "AWS profile for --ecs and --lambda");
+  sub.add_option("--endpoint-url", options->request.endpoint_url,
                  "Endpoint for --ecs and --lambda (an emulator, moto)");
-  add_aws_timeout_options(sub, options->timeouts, "Options");
+  add_aws_timeout_options(sub, options->request.timeouts, "Options");
   sub.add_option("--output-file", options->output_file,
                  "Write the in-use set here ('-' for stdout)")
       ->required();
